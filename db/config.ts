@@ -45,7 +45,7 @@ export function readDbConfig(env: NodeJS.ProcessEnv = process.env): DbConfig {
   const url = env.DATABASE_URL?.trim();
   if (!url) {
     const file = env.FOUNDUPS_DB_PATH?.trim() || DEFAULT_SQLITE_PATH;
-    return { dialect: 'sqlite', path: path.resolve(file) };
+    return { dialect: 'sqlite', path: path.resolve(/*turbopackIgnore: true*/ file) };
   }
   if (/^postgres(ql)?:\/\//i.test(url)) {
     const readUrl = env.DATABASE_READ_URL?.trim();
@@ -58,10 +58,10 @@ export function readDbConfig(env: NodeJS.ProcessEnv = process.env): DbConfig {
   }
   if (/^pglite:/i.test(url)) {
     const dir = url.replace(/^pglite:(\/\/)?/i, '');
-    return { dialect: 'pglite', dataDir: dir && dir !== 'memory' ? path.resolve(dir) : undefined };
+    return { dialect: 'pglite', dataDir: dir && dir !== 'memory' ? path.resolve(/*turbopackIgnore: true*/ dir) : undefined };
   }
   const sqlite = /^(sqlite|file):(\/\/)?(.+)$/i.exec(url);
-  if (sqlite?.[3]) return { dialect: 'sqlite', path: path.resolve(sqlite[3]) };
+  if (sqlite?.[3]) return { dialect: 'sqlite', path: path.resolve(/*turbopackIgnore: true*/ sqlite[3]) };
   throw new ConfigError(
     `DATABASE_URL must start with postgres://, postgresql://, pglite: or sqlite: (got "${describeUrl(url)}"); unset it to use the SQLite file ${DEFAULT_SQLITE_PATH}.`,
   );

@@ -22,7 +22,7 @@ interface JournalEntry {
 export const MIGRATIONS_TABLE = 'modules_console_migrations';
 
 export function migrationsFolder(dialect: Dialect, root = process.cwd()): string {
-  return path.join(root, 'db', 'migrations', dialect);
+  return path.join(/*turbopackIgnore: true*/ root, 'db', 'migrations', dialect);
 }
 
 /** Reads the drizzle-kit journal and SQL files (`--> statement-breakpoint` separates statements). */

@@ -1,0 +1,20 @@
+import type { Role } from '@/lib/auth/roles';
+
+export interface NavItem {
+  href: string;
+  label: string;
+  /** Screens that are not built yet are listed but say so, instead of showing fake content. */
+  ready: boolean;
+  role: Role;
+}
+
+export const NAV_ITEMS: readonly NavItem[] = [
+  { href: '/', label: 'Overview', ready: true, role: 'viewer' },
+  { href: '/review', label: 'Review', ready: false, role: 'viewer' },
+  { href: '/timeline', label: 'Timeline', ready: false, role: 'viewer' },
+  { href: '/registry', label: 'Registry', ready: false, role: 'viewer' },
+  { href: '/satellites', label: 'Satellites', ready: false, role: 'viewer' },
+  { href: '/ingest', label: 'Ingest', ready: false, role: 'admin' },
+  { href: '/sql', label: 'SQL', ready: false, role: 'admin' },
+  { href: '/settings', label: 'Settings', ready: false, role: 'viewer' },
+];
