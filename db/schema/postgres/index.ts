@@ -1,0 +1,7 @@
+// The PostgreSQL schema, table for table the twin of ../sqlite (test/schema-parity.test.ts checks
+// both against their migrated databases and against each other). Row types come from ../sqlite.
+export * from './agents';
+export * from './legacy';
+export * from './telemetry';
+export * from './console';
+export * from './review';
