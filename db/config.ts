@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { SAFE_IDENTIFIER } from './database';
 
 /** Which database the console talks to, decided once from the environment. */
 export type DbConfig =
@@ -14,8 +15,9 @@ export class ConfigError extends Error {
 const DEFAULT_SQLITE_PATH = 'data/foundups.db';
 
 function describeUrl(url: string): string {
-  // Never print a password back.
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@');
+  // Never print a password back, even from a malformed URL: everything between the user name and the
+  // last '@' is masked (a password may itself contain '/' or an unencoded '@').
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:@/]*):.*@/i, '$1:***@');
 }
 
 function parsePostgresUrl(name: string, url: string): string {
@@ -32,6 +34,16 @@ function parsePostgresUrl(name: string, url: string): string {
     throw new ConfigError(`${name} names no database (got "${describeUrl(url)}"); add it after the host, e.g. postgres://host:5432/foundups.`);
   }
   return url;
+}
+
+/** The schema goes into the connection's search_path, so it must be a plain identifier. */
+function parseSchema(value: string | undefined): string | undefined {
+  const schema = value?.trim();
+  if (!schema) return undefined;
+  if (!SAFE_IDENTIFIER.test(schema)) {
+    throw new ConfigError(`FOUNDUPS_PG_SCHEMA must be a plain identifier (letters, digits and underscores, not starting with a digit); got ${JSON.stringify(schema)}.`);
+  }
+  return schema;
 }
 
 /**
@@ -53,15 +65,18 @@ export function readDbConfig(env: NodeJS.ProcessEnv = process.env): DbConfig {
       dialect: 'postgres',
       url: parsePostgresUrl('DATABASE_URL', url),
       readUrl: readUrl ? parsePostgresUrl('DATABASE_READ_URL', readUrl) : undefined,
-      schema: env.FOUNDUPS_PG_SCHEMA?.trim() || undefined,
+      schema: parseSchema(env.FOUNDUPS_PG_SCHEMA),
     };
   }
   if (/^pglite:/i.test(url)) {
     const dir = url.replace(/^pglite:(\/\/)?/i, '');
     return { dialect: 'pglite', dataDir: dir && dir !== 'memory' ? path.resolve(/*turbopackIgnore: true*/ dir) : undefined };
   }
-  const sqlite = /^(sqlite|file):(\/\/)?(.+)$/i.exec(url);
-  if (sqlite?.[3]) return { dialect: 'sqlite', path: path.resolve(/*turbopackIgnore: true*/ sqlite[3]) };
+  const sqlite = /^(sqlite|file):(\/\/)?(.*)$/i.exec(url);
+  if (sqlite) {
+    if (!sqlite[3]) throw new ConfigError(`DATABASE_URL "${url}" names no SQLite file; write it after the colon, e.g. sqlite:data/foundups.db.`);
+    return { dialect: 'sqlite', path: path.resolve(/*turbopackIgnore: true*/ sqlite[3]) };
+  }
   throw new ConfigError(
     `DATABASE_URL must start with postgres://, postgresql://, pglite: or sqlite: (got "${describeUrl(url)}"); unset it to use the SQLite file ${DEFAULT_SQLITE_PATH}.`,
   );

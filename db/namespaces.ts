@@ -23,16 +23,26 @@ export function assertName(kind: 'module' | 'project' | 'table' | 'column', name
   return name;
 }
 
+/** PostgreSQL silently truncates longer identifiers, so two long names could end up as one table. */
+const MAX_TABLE_NAME = 63;
+
+function fullTableName(name: string): string {
+  if (name.length > MAX_TABLE_NAME) {
+    throw new NamespaceError(`The table name ${name} has ${name.length} characters; with its prefix it may have at most ${MAX_TABLE_NAME} characters.`);
+  }
+  return name;
+}
+
 export function moduleTableName(module: string, table: string): string {
-  return `modules_${assertName('module', module)}_${assertName('table', table)}`;
+  return fullTableName(`modules_${assertName('module', module)}_${assertName('table', table)}`);
 }
 
 export function foundupTableName(project: string, table: string): string {
-  return `foundups_${assertName('project', project)}_${assertName('table', table)}`;
+  return fullTableName(`foundups_${assertName('project', project)}_${assertName('table', table)}`);
 }
 
 export function agentTableName(table: string): string {
-  return `agents_${assertName('table', table)}`;
+  return fullTableName(`agents_${assertName('table', table)}`);
 }
 
 export interface TableClassification {
@@ -174,7 +184,8 @@ abstract class NamespacedTables {
     return result.changes;
   }
 
-  select<T = Row>(table: string, where?: Where, options: SelectOptions = {}): Promise<T[]> {
+  // async so a bad name rejects the promise, as in the other methods, rather than throwing synchronously.
+  async select<T = Row>(table: string, where?: Where, options: SelectOptions = {}): Promise<T[]> {
     const order = options.orderBy
       ? sql` ORDER BY ${sql.raw(quoteIdentifier(assertName('column', options.orderBy)))} ${sql.raw(options.descending ? 'DESC' : 'ASC')}`
       : sql``;

@@ -29,6 +29,9 @@ interface PgExecutor {
 
 function bindable(value: unknown): unknown {
   if (value === undefined) return null;
+  // node-postgres would send a Date in the process's local zone with an offset; store the console's
+  // UTC ISO form, as the SQLite driver does.
+  if (value instanceof Date) return value.toISOString();
   return value;
 }
 

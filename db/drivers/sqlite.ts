@@ -47,11 +47,12 @@ export function openSqliteConnection(file: string, options: SqliteOpenOptions = 
     }
     if (fs.statSync(file).isDirectory()) throw new ConfigError(`FOUNDUPS_DB_PATH points to a folder (${file}), not a SQLite file.`);
   }
-  let conn: BetterSqlite3.Database;
+  let conn: BetterSqlite3.Database | undefined;
   try {
     conn = new BetterSqlite3(file, { timeout: SQLITE_BUSY_TIMEOUT_MS });
     applyConnectionPragmas(conn);
   } catch (error) {
+    conn?.close();
     const message = (error as Error).message;
     if ((error as { code?: string }).code === 'SQLITE_NOTADB') {
       throw new ConfigError(`${file} is not a SQLite database (file is not a database).`);
@@ -160,10 +161,13 @@ export class SqliteDatabase implements Database {
   bulkInsert(table: string, columns: readonly string[], rows: readonly unknown[][], options: BulkInsertOptions = {}): Promise<number> {
     return this.guard(() => {
       if (rows.length === 0) return 0;
-      const verb = options.ignoreConflicts ? 'INSERT OR IGNORE' : 'INSERT';
       const placeholders = columns.map(() => '?').join(', ');
+      // ON CONFLICT DO NOTHING, not INSERT OR IGNORE: OR IGNORE would also drop rows that break NOT NULL
+      // or CHECK without a word, where PostgreSQL (and the promise "lose nothing") fails the batch.
       const statement = this.prepare(
-        `${verb} INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES (${placeholders})`,
+        `INSERT INTO ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) VALUES (${placeholders})${
+          options.ignoreConflicts ? ' ON CONFLICT DO NOTHING' : ''
+        }`,
       );
       return this.writeSync(() => {
         let inserted = 0;

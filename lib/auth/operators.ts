@@ -119,7 +119,7 @@ async function updateOperator(db: Database, username: string, assignment: Return
 }
 
 /** Disabling also ends every session of that operator. */
-export function disableOperator(db: Database, username: string, actor = 'cli'): Promise<Operator> {
+export async function disableOperator(db: Database, username: string, actor = 'cli'): Promise<Operator> {
   const name = usernameSchema.parse(username);
   const now = nowIso();
   return updateOperator(db, name, sql`disabled_at = ${now}`, 'operator.disable', actor, [
@@ -127,11 +127,12 @@ export function disableOperator(db: Database, username: string, actor = 'cli'): 
   ]);
 }
 
-export function enableOperator(db: Database, username: string, actor = 'cli'): Promise<Operator> {
+export async function enableOperator(db: Database, username: string, actor = 'cli'): Promise<Operator> {
   return updateOperator(db, username, sql`disabled_at = NULL`, 'operator.enable', actor);
 }
 
-export function setOperatorRole(db: Database, username: string, role: Role, actor = 'cli'): Promise<Operator> {
+// async: an invalid name or role rejects the promise like every other failure, instead of throwing.
+export async function setOperatorRole(db: Database, username: string, role: Role, actor = 'cli'): Promise<Operator> {
   return updateOperator(db, username, sql`role = ${roleSchema.parse(role)}`, 'operator.role', actor);
 }
 

@@ -31,16 +31,25 @@ export async function hashPassword(password: string): Promise<string> {
   return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64'), hash.toString('base64')].join('$');
 }
 
+/** False for a wrong password and for any stored value that is not an intact hash (never throws). */
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [kind, n, r, p, salt, hash] = stored.split('$');
-  if (kind !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
+  const [kind, n, r, p, salt, hash, ...rest] = stored.split('$');
+  if (kind !== 'scrypt' || !n || !r || !p || !salt || !hash || rest.length > 0) return false;
   const expected = Buffer.from(hash, 'base64');
-  const actual = await scrypt(password.normalize('NFKC'), Buffer.from(salt, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-    maxmem: MAX_MEMORY,
-  });
+  // A damaged hash that decodes to (almost) nothing would otherwise match every password.
+  if (expected.length < 16) return false;
+  let actual: Buffer;
+  try {
+    actual = await scrypt(password.normalize('NFKC'), Buffer.from(salt, 'base64'), expected.length, {
+      N: Number(n),
+      r: Number(r),
+      p: Number(p),
+      maxmem: MAX_MEMORY,
+    });
+  } catch {
+    // Parameters scrypt refuses (not numbers, not a power of two, over the memory cap) mean a damaged hash.
+    return false;
+  }
   return actual.length === expected.length && crypto.timingSafeEqual(actual, expected);
 }
 

@@ -52,8 +52,11 @@ export async function getSessionOperator(db: Database, token: string | undefined
   )[0];
   if (!row || row.revoked_at || row.disabled_at) return null;
   const t = now.getTime();
-  if (Date.parse(row.expires_at) <= t || Date.parse(row.last_seen_at) + SESSION_IDLE_MS <= t) return null;
-  if (Date.parse(row.last_seen_at) + TOUCH_EVERY_MS <= t) {
+  const expiresAt = Date.parse(row.expires_at);
+  const lastSeenAt = Date.parse(row.last_seen_at);
+  // Written as `!(x > t)` so an unreadable time ends the session instead of making it eternal.
+  if (!(expiresAt > t) || !(lastSeenAt + SESSION_IDLE_MS > t)) return null;
+  if (lastSeenAt + TOUCH_EVERY_MS <= t) {
     await db.run(sql`UPDATE modules_console_sessions SET last_seen_at = ${nowIso(now)} WHERE id = ${id}`);
   }
   return { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role, disabledAt: null, createdAt: row.created_at };

@@ -6,7 +6,8 @@
  * Naive values are read as UTC: the agents' CURRENT_TIMESTAMP is UTC and the console cannot know the
  * writer's local zone.
  */
-const PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
+const PATTERN =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 
 export function parseDbTime(value: unknown): Date | null {
   if (value === null || value === undefined) return null;
@@ -21,10 +22,22 @@ export function parseDbTime(value: unknown): Date | null {
   const match = PATTERN.exec(value.trim());
   if (!match) return null;
   const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0', zone] = match;
-  let ms = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), Number(frac.padEnd(3, '0').slice(0, 3)));
+  const fields = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)] as const;
+  const civil = new Date(Date.UTC(...fields, Number(frac.padEnd(3, '0').slice(0, 3))));
+  // Date.UTC rolls 2025-02-30 over into March: an impossible date or time is not a time.
+  const back = [
+    civil.getUTCFullYear(),
+    civil.getUTCMonth(),
+    civil.getUTCDate(),
+    civil.getUTCHours(),
+    civil.getUTCMinutes(),
+    civil.getUTCSeconds(),
+  ];
+  if (fields.some((field, i) => field !== back[i])) return null;
+  let ms = civil.getTime();
   if (zone && zone.toUpperCase() !== 'Z') {
     const sign = zone.startsWith('-') ? -1 : 1;
-    const digits = zone.replace(/[+-:]/g, '');
+    const digits = zone.replace(/[+:-]/g, '');
     ms -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4))) * 60_000;
   }
   const date = new Date(ms);

@@ -8,6 +8,9 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** Flags that never take a value, so `--password-stdin alice` keeps alice as a positional. */
+const BOOLEAN_FLAGS = new Set(['password-stdin', 'force', 'rebuild', 'help', 'dry-run', 'json', 'yes']);
+
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positionals: string[] = [];
   const options = new Map<string, string | true>();
@@ -23,7 +26,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
         options.set(arg.slice(2, eq), arg.slice(eq + 1));
       } else {
         const next = argv[i + 1];
-        if (next !== undefined && !next.startsWith('--')) {
+        if (next !== undefined && !next.startsWith('--') && !BOOLEAN_FLAGS.has(arg.slice(2))) {
           options.set(arg.slice(2), next);
           i += 1;
         } else {

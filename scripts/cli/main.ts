@@ -5,7 +5,7 @@ import readline from 'node:readline';
 import { ZodError } from 'zod';
 import { openDatabase } from '@/db/client';
 import { ConfigError, describeDbConfig, readDbConfig } from '@/db/config';
-import type { Database } from '@/db/database';
+import { type Database, DatabaseBusyError } from '@/db/database';
 import { NamespaceError } from '@/db/namespaces';
 import {
   OperatorError,
@@ -211,10 +211,10 @@ async function demoCommand(args: ParsedArgs): Promise<number> {
   if (process.env.DATABASE_URL) throw new UsageError('demo uses its own SQLite file; unset DATABASE_URL first.');
   const env = { ...process.env, FOUNDUPS_DB_PATH: process.env.FOUNDUPS_DEMO_DB_PATH ?? 'data/demo.db', FOUNDUPS_ROOT: process.env.FOUNDUPS_ROOT ?? 'data/demo-root' };
   Object.assign(process.env, env);
-  const { seedDemo, createDemoRoot, isDemoSeeded } = await import('@/db/seed');
+  const { seedDemo, createDemoRoot, readMarker } = await import('@/db/seed');
   await withDb(async (db) => {
     createDemoRoot(path.resolve(env.FOUNDUPS_ROOT));
-    if (!(await isDemoSeeded(db))) {
+    if (!(await readMarker(db))) {
       console.log('Seeding demo data…');
       await seedDemo(db, { root: path.resolve(env.FOUNDUPS_ROOT) });
     }
@@ -277,6 +277,7 @@ export async function main(argv: string[]): Promise<number> {
       error instanceof OperatorError ||
       error instanceof PasswordPolicyError ||
       error instanceof NamespaceError ||
+      error instanceof DatabaseBusyError ||
       (error instanceof Error && error.name === 'SeedRefusedError')
     ) {
       console.error(`foundups: ${error.message}`);
