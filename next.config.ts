@@ -4,6 +4,9 @@ const nextConfig: NextConfig = {
   // Native and WASM drivers stay outside the server bundle.
   serverExternalPackages: ['better-sqlite3', '@electric-sql/pglite', 'pg'],
   poweredByHeader: false,
+  // `npm run typecheck` (a stage of `npm test`) is the type gate for app, tests and scripts alike;
+  // checking again inside `next build` would only repeat it.
+  typescript: { ignoreBuildErrors: true },
   typedRoutes: false,
   experimental: {
     serverActions: { bodySizeLimit: '1mb' },

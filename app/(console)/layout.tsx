@@ -12,11 +12,13 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
   const database = describeDbConfig(readDbConfig());
   return (
     <div className="flex min-h-screen flex-col md:flex-row">
-      <aside className="border-b border-zinc-200 bg-white px-3 py-3 md:sticky md:top-0 md:h-screen md:w-56 md:shrink-0 md:border-r md:border-b-0 dark:border-zinc-800 dark:bg-zinc-900">
-        <div className="mb-3 flex items-center justify-between px-2 md:mb-6">
-          <span className="text-sm font-semibold tracking-tight">FoundUps Console</span>
+      <aside className="border-b border-zinc-200 bg-white px-3 py-3 md:w-56 md:shrink-0 md:border-r md:border-b-0 dark:border-zinc-800 dark:bg-zinc-900">
+        <div className="md:sticky md:top-3">
+          <div className="mb-3 flex items-center justify-between px-2 md:mb-6">
+            <span className="text-sm font-semibold tracking-tight">FoundUps Console</span>
+          </div>
+          <SidebarNav />
         </div>
-        <SidebarNav />
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
         <header className="flex flex-wrap items-center justify-between gap-2 border-b border-zinc-200 bg-white/80 px-4 py-2 backdrop-blur dark:border-zinc-800 dark:bg-zinc-900/80">
