@@ -3,6 +3,8 @@ import type { NextConfig } from 'next';
 const nextConfig: NextConfig = {
   // Native and WASM drivers stay outside the server bundle.
   serverExternalPackages: ['better-sqlite3', '@electric-sql/pglite', 'pg'],
+  // A separate build folder lets a second build (e.g. the e2e run) coexist with a running server.
+  distDir: process.env.FOUNDUPS_NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
   // `npm run typecheck` (a stage of `npm test`) is the type gate for app, tests and scripts alike;
   // checking again inside `next build` would only repeat it.

@@ -10,7 +10,7 @@ export interface NavItem {
 
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/', label: 'Overview', ready: true, role: 'viewer' },
-  { href: '/review', label: 'Review', ready: false, role: 'viewer' },
+  { href: '/review', label: 'Review', ready: true, role: 'viewer' },
   { href: '/timeline', label: 'Timeline', ready: false, role: 'viewer' },
   { href: '/registry', label: 'Registry', ready: false, role: 'viewer' },
   { href: '/satellites', label: 'Satellites', ready: false, role: 'viewer' },

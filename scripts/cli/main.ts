@@ -192,7 +192,7 @@ const SOURCES = ['app', 'components', 'lib', 'db', 'proxy.ts', 'instrumentation.
 async function serveCommand(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const port = intOption(args, 'port') ?? Number(env.PORT ?? 3000);
   const nextBin = path.join('node_modules', 'next', 'dist', 'bin', 'next');
-  const buildId = path.join('.next', 'BUILD_ID');
+  const buildId = path.join(env.FOUNDUPS_NEXT_DIST_DIR || '.next', 'BUILD_ID');
   const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
   if (flag(args, 'rebuild') || built === 0 || newestMtime(SOURCES) > built) {
     console.log('Building the console (next build)…');
