@@ -10,7 +10,10 @@ const PUBLIC_PATHS = ['/login', '/setup', '/api/health'];
  */
 export function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  if (PUBLIC_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`)) || pathname.startsWith('/api/v1/')) {
+  if (
+    PUBLIC_PATHS.some((path) => pathname === path || pathname.startsWith(`${path}/`)) ||
+    pathname.startsWith('/api/v1/')
+  ) {
     return NextResponse.next();
   }
   if (request.cookies.get(SESSION_COOKIE)?.value) return NextResponse.next();

@@ -12,7 +12,10 @@ export interface OpenOptions {
 }
 
 /** Opens a database from a configuration; the caller owns (and closes) it. */
-export async function openDatabase(config: DbConfig = readDbConfig(), options: OpenOptions = {}): Promise<Database> {
+export async function openDatabase(
+  config: DbConfig = readDbConfig(),
+  options: OpenOptions = {},
+): Promise<Database> {
   let db: Database;
   switch (config.dialect) {
     case 'sqlite':

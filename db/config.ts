@@ -25,13 +25,19 @@ function parsePostgresUrl(name: string, url: string): string {
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(`${name} is not a valid URL (got "${describeUrl(url)}"); expected postgres://user:password@host:5432/database.`);
+    throw new ConfigError(
+      `${name} is not a valid URL (got "${describeUrl(url)}"); expected postgres://user:password@host:5432/database.`,
+    );
   }
   if (!parsed.hostname && !parsed.searchParams.get('host')) {
-    throw new ConfigError(`${name} has no host (got "${describeUrl(url)}"); expected postgres://user:password@host:5432/database.`);
+    throw new ConfigError(
+      `${name} has no host (got "${describeUrl(url)}"); expected postgres://user:password@host:5432/database.`,
+    );
   }
   if (!parsed.pathname || parsed.pathname === '/') {
-    throw new ConfigError(`${name} names no database (got "${describeUrl(url)}"); add it after the host, e.g. postgres://host:5432/foundups.`);
+    throw new ConfigError(
+      `${name} names no database (got "${describeUrl(url)}"); add it after the host, e.g. postgres://host:5432/foundups.`,
+    );
   }
   return url;
 }
@@ -41,7 +47,9 @@ function parseSchema(value: string | undefined): string | undefined {
   const schema = value?.trim();
   if (!schema) return undefined;
   if (!SAFE_IDENTIFIER.test(schema)) {
-    throw new ConfigError(`FOUNDUPS_PG_SCHEMA must be a plain identifier (letters, digits and underscores, not starting with a digit); got ${JSON.stringify(schema)}.`);
+    throw new ConfigError(
+      `FOUNDUPS_PG_SCHEMA must be a plain identifier (letters, digits and underscores, not starting with a digit); got ${JSON.stringify(schema)}.`,
+    );
   }
   return schema;
 }
@@ -70,11 +78,17 @@ export function readDbConfig(env: NodeJS.ProcessEnv = process.env): DbConfig {
   }
   if (/^pglite:/i.test(url)) {
     const dir = url.replace(/^pglite:(\/\/)?/i, '');
-    return { dialect: 'pglite', dataDir: dir && dir !== 'memory' ? path.resolve(/*turbopackIgnore: true*/ dir) : undefined };
+    return {
+      dialect: 'pglite',
+      dataDir: dir && dir !== 'memory' ? path.resolve(/*turbopackIgnore: true*/ dir) : undefined,
+    };
   }
   const sqlite = /^(sqlite|file):(\/\/)?(.*)$/i.exec(url);
   if (sqlite) {
-    if (!sqlite[3]) throw new ConfigError(`DATABASE_URL "${url}" names no SQLite file; write it after the colon, e.g. sqlite:data/foundups.db.`);
+    if (!sqlite[3])
+      throw new ConfigError(
+        `DATABASE_URL "${url}" names no SQLite file; write it after the colon, e.g. sqlite:data/foundups.db.`,
+      );
     return { dialect: 'sqlite', path: path.resolve(/*turbopackIgnore: true*/ sqlite[3]) };
   }
   throw new ConfigError(

@@ -42,7 +42,12 @@ export interface Database {
   /** Several statements in one write transaction (SQLite: BEGIN IMMEDIATE), all or nothing. */
   transaction(steps: TxStep[]): Promise<StepResult[]>;
   /** Many rows into one table in one transaction, returning how many were inserted. */
-  bulkInsert(table: string, columns: readonly string[], rows: readonly unknown[][], options?: BulkInsertOptions): Promise<number>;
+  bulkInsert(
+    table: string,
+    columns: readonly string[],
+    rows: readonly unknown[][],
+    options?: BulkInsertOptions,
+  ): Promise<number>;
   /** Runs a multi-statement script (migrations) in one transaction. */
   execScript(statements: readonly string[]): Promise<void>;
   close(): Promise<void>;
@@ -73,15 +78,19 @@ export function quoteIdentifier(name: string): string {
 export class DatabaseBusyError extends Error {
   override name = 'DatabaseBusyError';
   constructor(cause?: unknown) {
-    super('The database is locked by another writer and stayed locked for the whole busy timeout; nothing was changed, try again.', {
-      cause,
-    });
+    super(
+      'The database is locked by another writer and stayed locked for the whole busy timeout; nothing was changed, try again.',
+      {
+        cause,
+      },
+    );
   }
 }
 
 export function translateDbError(error: unknown): unknown {
   const code = (error as { code?: string } | null)?.code;
-  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT') return new DatabaseBusyError(error);
+  if (code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT')
+    return new DatabaseBusyError(error);
   return error;
 }
 

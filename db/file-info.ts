@@ -22,8 +22,20 @@ function fileSize(file: string): number {
 export async function storageInfo(db: Database): Promise<StorageInfo> {
   if (db.driver === 'better-sqlite3') {
     const file = (db as SqliteDatabase).file;
-    return { dialect: 'sqlite', databaseBytes: fileSize(file), walBytes: fileSize(`${file}-wal`), location: file };
+    return {
+      dialect: 'sqlite',
+      databaseBytes: fileSize(file),
+      walBytes: fileSize(`${file}-wal`),
+      location: file,
+    };
   }
-  const row = await db.get<{ bytes: number; name: string }>(sql`SELECT pg_database_size(current_database()) AS bytes, current_database() AS name`);
-  return { dialect: 'postgres', databaseBytes: Number(row?.bytes ?? 0), walBytes: null, location: row?.name ?? '' };
+  const row = await db.get<{ bytes: number; name: string }>(
+    sql`SELECT pg_database_size(current_database()) AS bytes, current_database() AS name`,
+  );
+  return {
+    dialect: 'postgres',
+    databaseBytes: Number(row?.bytes ?? 0),
+    walBytes: null,
+    location: row?.name ?? '',
+  };
 }

@@ -41,7 +41,12 @@ export function loadMigrations(dialect: Dialect, folder = migrationsFolder(diale
       const statements = (entry.breakpoints ? text.split('--> statement-breakpoint') : [text])
         .map((statement) => statement.replace(/^\s*--.*$/gm, '').trim())
         .filter(Boolean);
-      return { tag: entry.tag, when: entry.when, hash: crypto.createHash('sha256').update(text).digest('hex'), statements };
+      return {
+        tag: entry.tag,
+        when: entry.when,
+        hash: crypto.createHash('sha256').update(text).digest('hex'),
+        statements,
+      };
     });
 }
 
@@ -68,7 +73,9 @@ export interface MigrateResult {
 export async function migrate(db: Database, migrations = loadMigrations(db.dialect)): Promise<MigrateResult> {
   await db.run(migrationsTableDdl(db.dialect));
   const known = new Set(migrations.map((m) => m.tag));
-  const applied = await db.allPrimary<{ tag: string }>(sql`SELECT tag FROM ${sql.raw(MIGRATIONS_TABLE)} ORDER BY created_at`);
+  const applied = await db.allPrimary<{ tag: string }>(
+    sql`SELECT tag FROM ${sql.raw(MIGRATIONS_TABLE)} ORDER BY created_at`,
+  );
   const unknown = applied.filter((row) => !known.has(row.tag));
   if (unknown.length > 0) {
     throw new ConfigError(
@@ -83,8 +90,9 @@ export async function migrate(db: Database, migrations = loadMigrations(db.diale
     const results = await db.transaction([
       ...lock,
       sql`SELECT tag FROM ${sql.raw(MIGRATIONS_TABLE)} WHERE tag = ${migration.tag}`,
-      ...migration.statements.map((statement) => (previous: { rows: unknown[] }[]) =>
-        previous[lock.length]!.rows.length > 0 ? null : sql.raw(statement),
+      ...migration.statements.map(
+        (statement) => (previous: { rows: unknown[] }[]) =>
+          previous[lock.length]!.rows.length > 0 ? null : sql.raw(statement),
       ),
       (previous) =>
         previous[lock.length]!.rows.length > 0

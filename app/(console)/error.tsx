@@ -3,10 +3,21 @@
 import { Button } from '@/components/ui/button';
 
 /** Reads that fail are shown, never turned into an empty screen: "no results" during an outage misleads. */
-export default function ConsoleError({ error, reset }: { error: Error & { digest?: string }; reset: () => void }) {
+export default function ConsoleError({
+  error,
+  reset,
+}: {
+  error: Error & { digest?: string };
+  reset: () => void;
+}) {
   return (
-    <div role="alert" className="space-y-4 rounded-xl border border-red-200 bg-red-50 p-6 dark:border-red-900 dark:bg-red-950/40">
-      <h1 className="text-lg font-semibold text-red-800 dark:text-red-200">This screen could not be loaded</h1>
+    <div
+      role="alert"
+      className="space-y-4 rounded-xl border border-red-200 bg-red-50 p-6 dark:border-red-900 dark:bg-red-950/40"
+    >
+      <h1 className="text-lg font-semibold text-red-800 dark:text-red-200">
+        This screen could not be loaded
+      </h1>
       <p className="text-sm text-red-700 dark:text-red-300">
         {error.message || 'The server could not read the database.'}
         {error.digest && <span className="ml-2 font-mono text-xs opacity-70">(ref {error.digest})</span>}

@@ -29,7 +29,9 @@ export default async function ConsoleLayout({ children }: { children: React.Reac
             <ThemeToggle initial={theme} />
             <span className="text-sm text-zinc-600 dark:text-zinc-300">
               {operator.displayName ?? operator.username}{' '}
-              <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-500 dark:bg-zinc-800 dark:text-zinc-400">{operator.role}</span>
+              <span className="rounded bg-zinc-100 px-1.5 py-0.5 text-xs text-zinc-500 dark:bg-zinc-800 dark:text-zinc-400">
+                {operator.role}
+              </span>
             </span>
             <SignOutButton />
           </div>

@@ -20,27 +20,44 @@ export default async function OverviewPage() {
     <div className="space-y-6">
       <div>
         <h1 className="text-2xl font-semibold">Overview</h1>
-        <p className="text-sm text-zinc-500">The last 24 hours across every module, as of {now.toISOString().slice(11, 16)} UTC.</p>
+        <p className="text-sm text-zinc-500">
+          The last 24 hours across every module, as of {now.toISOString().slice(11, 16)} UTC.
+        </p>
       </div>
       <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-4">
         <StatCard
           label="Posts waiting for review"
           value={formatCount(overview.pendingPosts)}
           tone={overview.pendingPosts > 0 ? 'warning' : 'default'}
-          detail={overview.oldestPendingAt ? `oldest waiting ${formatAge(overview.oldestPendingAt, now)}` : 'nothing waiting'}
+          detail={
+            overview.oldestPendingAt
+              ? `oldest waiting ${formatAge(overview.oldestPendingAt, now)}`
+              : 'nothing waiting'
+          }
         />
-        <StatCard label="Events, last 24 h" value={formatCount(overview.eventsLast24h)} detail={`${overview.eventsByModule.length} modules`} />
+        <StatCard
+          label="Events, last 24 h"
+          value={formatCount(overview.eventsLast24h)}
+          detail={`${overview.eventsByModule.length} modules`}
+        />
         <StatCard
           label="Errors, last 24 h"
           value={formatCount(overview.errorsLast24h)}
           tone={overview.errorsLast24h > 0 ? 'danger' : 'default'}
-          detail={overview.errorsBySeverity.map((row) => `${row.severity} ${formatCount(row.count)}`).join(' · ') || 'no errors'}
+          detail={
+            overview.errorsBySeverity.map((row) => `${row.severity} ${formatCount(row.count)}`).join(' · ') ||
+            'no errors'
+          }
         />
         <StatCard
           label={overview.storage.dialect === 'sqlite' ? 'Database file' : 'Database size'}
           value={formatBytes(overview.storage.databaseBytes)}
           tone={walWarning ? 'warning' : 'default'}
-          detail={overview.storage.walBytes === null ? 'PostgreSQL' : `WAL ${formatBytes(overview.storage.walBytes)}`}
+          detail={
+            overview.storage.walBytes === null
+              ? 'PostgreSQL'
+              : `WAL ${formatBytes(overview.storage.walBytes)}`
+          }
         />
       </div>
       <div className="grid gap-6 lg:grid-cols-2">

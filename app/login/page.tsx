@@ -14,7 +14,8 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       title="Sign in"
       footer={
         <>
-          No account yet? An admin creates one with <code className="font-mono">npx foundups operators create</code>.
+          No account yet? An admin creates one with{' '}
+          <code className="font-mono">npx foundups operators create</code>.
         </>
       }
     >

@@ -10,9 +10,28 @@ export function LoginForm({ next }: { next?: string }) {
   return (
     <form action={action} className="space-y-4" noValidate>
       <input type="hidden" name="next" value={next ?? '/'} />
-      <Field label="Username" name="username" autoComplete="username" required defaultValue={state.username} errors={state.fieldErrors?.username} autoFocus />
-      <Field label="Password" name="password" type="password" autoComplete="current-password" required errors={state.fieldErrors?.password} />
-      <div aria-live="polite" className="min-h-5 text-sm text-red-600 dark:text-red-400" role={state.error ? 'alert' : undefined}>
+      <Field
+        label="Username"
+        name="username"
+        autoComplete="username"
+        required
+        defaultValue={state.username}
+        errors={state.fieldErrors?.username}
+        autoFocus
+      />
+      <Field
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="current-password"
+        required
+        errors={state.fieldErrors?.password}
+      />
+      <div
+        aria-live="polite"
+        className="min-h-5 text-sm text-red-600 dark:text-red-400"
+        role={state.error ? 'alert' : undefined}
+      >
         {state.error}
       </div>
       <Button type="submit" className="w-full" disabled={pending}>

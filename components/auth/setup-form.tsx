@@ -10,7 +10,15 @@ export function SetupForm({ token }: { token: string }) {
   return (
     <form action={action} className="space-y-4" noValidate>
       <input type="hidden" name="token" value={token} />
-      <Field label="Username" name="username" autoComplete="username" required defaultValue={state.username} errors={state.fieldErrors?.username} autoFocus />
+      <Field
+        label="Username"
+        name="username"
+        autoComplete="username"
+        required
+        defaultValue={state.username}
+        errors={state.fieldErrors?.username}
+        autoFocus
+      />
       <Field
         label="Password"
         name="password"
@@ -20,8 +28,19 @@ export function SetupForm({ token }: { token: string }) {
         hint="At least 10 characters, not containing the username."
         errors={state.fieldErrors?.password}
       />
-      <Field label="Repeat password" name="confirm" type="password" autoComplete="new-password" required errors={state.fieldErrors?.confirm} />
-      <div aria-live="polite" className="min-h-5 text-sm text-red-600 dark:text-red-400" role={state.error ? 'alert' : undefined}>
+      <Field
+        label="Repeat password"
+        name="confirm"
+        type="password"
+        autoComplete="new-password"
+        required
+        errors={state.fieldErrors?.confirm}
+      />
+      <div
+        aria-live="polite"
+        className="min-h-5 text-sm text-red-600 dark:text-red-400"
+        role={state.error ? 'alert' : undefined}
+      >
         {state.error}
       </div>
       <Button type="submit" className="w-full" disabled={pending}>

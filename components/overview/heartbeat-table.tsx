@@ -29,7 +29,9 @@ export function HeartbeatTable({ heartbeats, now }: { heartbeats: DaemonHeartbea
                 <td className="py-2">
                   <span
                     className={`rounded px-1.5 py-0.5 text-xs ${
-                      silent ? 'bg-red-100 text-red-700 dark:bg-red-950 dark:text-red-300' : 'bg-emerald-100 text-emerald-700 dark:bg-emerald-950 dark:text-emerald-300'
+                      silent
+                        ? 'bg-red-100 text-red-700 dark:bg-red-950 dark:text-red-300'
+                        : 'bg-emerald-100 text-emerald-700 dark:bg-emerald-950 dark:text-emerald-300'
                     }`}
                   >
                     {beat.at ? `${formatAge(beat.at, now)} ago` : 'unreadable time'}

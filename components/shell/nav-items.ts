@@ -12,9 +12,9 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/', label: 'Overview', ready: true, role: 'viewer' },
   { href: '/review', label: 'Review', ready: true, role: 'viewer' },
   { href: '/timeline', label: 'Timeline', ready: false, role: 'viewer' },
-  { href: '/registry', label: 'Registry', ready: false, role: 'viewer' },
-  { href: '/satellites', label: 'Satellites', ready: false, role: 'viewer' },
+  { href: '/registry', label: 'Registry', ready: true, role: 'viewer' },
+  { href: '/satellites', label: 'Satellites', ready: true, role: 'viewer' },
   { href: '/ingest', label: 'Ingest', ready: false, role: 'admin' },
-  { href: '/sql', label: 'SQL', ready: false, role: 'admin' },
-  { href: '/settings', label: 'Settings', ready: false, role: 'viewer' },
+  { href: '/sql', label: 'SQL', ready: true, role: 'admin' },
+  { href: '/settings', label: 'Settings', ready: true, role: 'viewer' },
 ];

@@ -50,7 +50,12 @@ async function runSteps(executor: PgExecutor, steps: TxStep[]): Promise<StepResu
   return results;
 }
 
-function bulkStatements(table: string, columns: readonly string[], rows: readonly unknown[][], options: BulkInsertOptions) {
+function bulkStatements(
+  table: string,
+  columns: readonly string[],
+  rows: readonly unknown[][],
+  options: BulkInsertOptions,
+) {
   const statements: { text: string; params: unknown[] }[] = [];
   for (const chunk of chunkRows(rows, columns.length, PG_MAX_PARAMS)) {
     const params: unknown[] = [];
@@ -94,7 +99,12 @@ abstract class PgLikeDatabase implements Database {
   transaction(steps: TxStep[]): Promise<StepResult[]> {
     return this.inTransaction((executor) => runSteps(executor, steps));
   }
-  bulkInsert(table: string, columns: readonly string[], rows: readonly unknown[][], options: BulkInsertOptions = {}): Promise<number> {
+  bulkInsert(
+    table: string,
+    columns: readonly string[],
+    rows: readonly unknown[][],
+    options: BulkInsertOptions = {},
+  ): Promise<number> {
     if (rows.length === 0) return Promise.resolve(0);
     return this.inTransaction(async (executor) => {
       let inserted = 0;
@@ -141,7 +151,9 @@ export class PostgresDatabase extends PgLikeDatabase {
       options: options.schema ? `-c search_path=${quoteIdentifier(options.schema)},public` : undefined,
     };
     this.pool = new pg.Pool({ ...common, connectionString: options.url });
-    this.readPool = options.readUrl ? new pg.Pool({ ...common, connectionString: options.readUrl }) : undefined;
+    this.readPool = options.readUrl
+      ? new pg.Pool({ ...common, connectionString: options.readUrl })
+      : undefined;
     // An idle client that errors (server restart) must not crash the process.
     this.pool.on('error', () => undefined);
     this.readPool?.on('error', () => undefined);
@@ -179,7 +191,9 @@ export class PostgresDatabase extends PgLikeDatabase {
 function pgliteExecutor(db: Pick<PGlite, 'query'>): PgExecutor {
   return {
     async query(text, params) {
-      const result = await db.query<Row>(text, params, { parsers: { [INT8_OID]: Number, [NUMERIC_OID]: Number } });
+      const result = await db.query<Row>(text, params, {
+        parsers: { [INT8_OID]: Number, [NUMERIC_OID]: Number },
+      });
       return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
     },
   };

@@ -18,7 +18,10 @@ import { ConfigError } from '../config';
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
 /** Pragmas every connection gets (the agents set the same ones). */
-export function applyConnectionPragmas(conn: BetterSqlite3.Database, options: { readonly?: boolean } = {}): void {
+export function applyConnectionPragmas(
+  conn: BetterSqlite3.Database,
+  options: { readonly?: boolean } = {},
+): void {
   conn.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   if (!options.readonly) conn.pragma('journal_mode = WAL');
   conn.pragma('foreign_keys = ON');
@@ -33,11 +36,16 @@ export interface SqliteOpenOptions {
 export function openSqliteConnection(file: string, options: SqliteOpenOptions = {}): BetterSqlite3.Database {
   const dir = path.dirname(file);
   if (!fs.existsSync(file)) {
-    if (!options.create) throw new ConfigError(`The SQLite database ${file} does not exist (set FOUNDUPS_DB_PATH to an existing file, or run "npx foundups migrate" to create it).`);
+    if (!options.create)
+      throw new ConfigError(
+        `The SQLite database ${file} does not exist (set FOUNDUPS_DB_PATH to an existing file, or run "npx foundups migrate" to create it).`,
+      );
     try {
       fs.mkdirSync(dir, { recursive: true });
     } catch (error) {
-      throw new ConfigError(`Cannot create the folder ${dir} for the SQLite database: ${(error as Error).message}.`);
+      throw new ConfigError(
+        `Cannot create the folder ${dir} for the SQLite database: ${(error as Error).message}.`,
+      );
     }
   } else {
     try {
@@ -45,7 +53,8 @@ export function openSqliteConnection(file: string, options: SqliteOpenOptions = 
     } catch {
       throw new ConfigError(`The SQLite database ${file} is not readable and writable by this user.`);
     }
-    if (fs.statSync(file).isDirectory()) throw new ConfigError(`FOUNDUPS_DB_PATH points to a folder (${file}), not a SQLite file.`);
+    if (fs.statSync(file).isDirectory())
+      throw new ConfigError(`FOUNDUPS_DB_PATH points to a folder (${file}), not a SQLite file.`);
   }
   let conn: BetterSqlite3.Database | undefined;
   try {
@@ -158,7 +167,12 @@ export class SqliteDatabase implements Database {
     );
   }
 
-  bulkInsert(table: string, columns: readonly string[], rows: readonly unknown[][], options: BulkInsertOptions = {}): Promise<number> {
+  bulkInsert(
+    table: string,
+    columns: readonly string[],
+    rows: readonly unknown[][],
+    options: BulkInsertOptions = {},
+  ): Promise<number> {
     return this.guard(() => {
       if (rows.length === 0) return 0;
       const placeholders = columns.map(() => '?').join(', ');

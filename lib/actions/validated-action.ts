@@ -36,7 +36,8 @@ export function validatedAction<S extends z.ZodType, R>(
     try {
       operator = await authorize(role);
     } catch (error) {
-      if (error instanceof UnauthenticatedError || error instanceof ForbiddenError) return { ok: false, error: error.message };
+      if (error instanceof UnauthenticatedError || error instanceof ForbiddenError)
+        return { ok: false, error: error.message };
       throw error;
     }
     const parsed = schema.safeParse(input instanceof FormData ? formDataToObject(input) : input);

@@ -59,8 +59,13 @@ export async function listOperators(db: Database): Promise<Operator[]> {
 }
 
 /** The operator and its password hash (for sign-in only). */
-export async function findOperatorForLogin(db: Database, username: string): Promise<(Operator & { passwordHash: string }) | undefined> {
-  const rows = await db.allPrimary<OperatorRow>(sql`SELECT * FROM modules_console_operators WHERE username = ${username.trim().toLowerCase()}`);
+export async function findOperatorForLogin(
+  db: Database,
+  username: string,
+): Promise<(Operator & { passwordHash: string }) | undefined> {
+  const rows = await db.allPrimary<OperatorRow>(
+    sql`SELECT * FROM modules_console_operators WHERE username = ${username.trim().toLowerCase()}`,
+  );
   const row = rows[0];
   return row ? { ...toOperator(row), passwordHash: row.password_hash } : undefined;
 }
@@ -70,7 +75,13 @@ export async function getOperator(db: Database, id: number): Promise<Operator | 
   return row ? toOperator(row) : undefined;
 }
 
-export async function recordActivity(db: Database, actor: string, action: string, target: string | null, detail?: unknown): Promise<void> {
+export async function recordActivity(
+  db: Database,
+  actor: string,
+  action: string,
+  target: string | null,
+  detail?: unknown,
+): Promise<void> {
   await db.run(
     sql`INSERT INTO modules_console_activity (at, actor, action, target, detail_json) VALUES (${nowIso()}, ${actor}, ${action}, ${target}, ${detail === undefined ? null : JSON.stringify(detail)})`,
   );
@@ -104,7 +115,14 @@ export async function createOperator(
   return toOperator(results[1]!.rows[0] as unknown as OperatorRow);
 }
 
-async function updateOperator(db: Database, username: string, assignment: ReturnType<typeof sql>, action: string, actor: string, extra: ReturnType<typeof sql>[] = []) {
+async function updateOperator(
+  db: Database,
+  username: string,
+  assignment: ReturnType<typeof sql>,
+  action: string,
+  actor: string,
+  extra: ReturnType<typeof sql>[] = [],
+) {
   const name = usernameSchema.parse(username);
   const now = nowIso();
   const results = await db.transaction([
@@ -132,12 +150,22 @@ export async function enableOperator(db: Database, username: string, actor = 'cl
 }
 
 // async: an invalid name or role rejects the promise like every other failure, instead of throwing.
-export async function setOperatorRole(db: Database, username: string, role: Role, actor = 'cli'): Promise<Operator> {
+export async function setOperatorRole(
+  db: Database,
+  username: string,
+  role: Role,
+  actor = 'cli',
+): Promise<Operator> {
   return updateOperator(db, username, sql`role = ${roleSchema.parse(role)}`, 'operator.role', actor);
 }
 
 /** A password reset ends every session of that operator. */
-export async function resetPassword(db: Database, username: string, password: string, actor = 'cli'): Promise<Operator> {
+export async function resetPassword(
+  db: Database,
+  username: string,
+  password: string,
+  actor = 'cli',
+): Promise<Operator> {
   const name = usernameSchema.parse(username);
   checkPasswordPolicy(password, name);
   const hash = await hashPassword(password);

@@ -6,7 +6,12 @@ export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 export const MAX_FAILURES_PER_USER = 5;
 export const MAX_FAILURES_PER_IP = 30;
 
-export async function loginBlockedFor(db: Database, username: string, ip: string, now = new Date()): Promise<number> {
+export async function loginBlockedFor(
+  db: Database,
+  username: string,
+  ip: string,
+  now = new Date(),
+): Promise<number> {
   const since = nowIso(new Date(now.getTime() - LOGIN_WINDOW_MS));
   const rows = await db.allPrimary<{ by_user: number; by_ip: number; oldest: string | null }>(sql`SELECT
       SUM(CASE WHEN username = ${username} THEN 1 ELSE 0 END) AS by_user,
@@ -23,7 +28,13 @@ export async function loginBlockedFor(db: Database, username: string, ip: string
   return 0;
 }
 
-export async function recordLoginAttempt(db: Database, username: string, ip: string, succeeded: boolean, now = new Date()): Promise<void> {
+export async function recordLoginAttempt(
+  db: Database,
+  username: string,
+  ip: string,
+  succeeded: boolean,
+  now = new Date(),
+): Promise<void> {
   await db.run(sql`INSERT INTO modules_console_login_attempts (username, ip, attempted_at, succeeded)
     VALUES (${username.slice(0, 100)}, ${ip}, ${nowIso(now)}, ${succeeded ? 1 : 0})`);
 }

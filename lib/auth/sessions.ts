@@ -42,7 +42,11 @@ interface SessionRow {
 }
 
 /** The signed-in operator for a cookie token, or null when expired, idle too long, revoked or disabled. */
-export async function getSessionOperator(db: Database, token: string | undefined, now = new Date()): Promise<Operator | null> {
+export async function getSessionOperator(
+  db: Database,
+  token: string | undefined,
+  now = new Date(),
+): Promise<Operator | null> {
   if (!token || token.length > 200) return null;
   const id = hashToken(token);
   const row = (
@@ -59,9 +63,18 @@ export async function getSessionOperator(db: Database, token: string | undefined
   if (lastSeenAt + TOUCH_EVERY_MS <= t) {
     await db.run(sql`UPDATE modules_console_sessions SET last_seen_at = ${nowIso(now)} WHERE id = ${id}`);
   }
-  return { id: Number(row.id), username: row.username, displayName: row.display_name, role: row.role, disabledAt: null, createdAt: row.created_at };
+  return {
+    id: Number(row.id),
+    username: row.username,
+    displayName: row.display_name,
+    role: row.role,
+    disabledAt: null,
+    createdAt: row.created_at,
+  };
 }
 
 export async function revokeSession(db: Database, token: string): Promise<void> {
-  await db.run(sql`UPDATE modules_console_sessions SET revoked_at = ${nowIso()} WHERE id = ${hashToken(token)} AND revoked_at IS NULL`);
+  await db.run(
+    sql`UPDATE modules_console_sessions SET revoked_at = ${nowIso()} WHERE id = ${hashToken(token)} AND revoked_at IS NULL`,
+  );
 }

@@ -14,7 +14,10 @@ const VALID_MS = 24 * 60 * 60 * 1000;
 export async function issueSetupToken(db: Database, now = new Date()): Promise<string | null> {
   if ((await countOperators(db)) > 0) return null;
   const token = crypto.randomBytes(24).toString('base64url');
-  const value = JSON.stringify({ hash: hashToken(token), expiresAt: nowIso(new Date(now.getTime() + VALID_MS)) });
+  const value = JSON.stringify({
+    hash: hashToken(token),
+    expiresAt: nowIso(new Date(now.getTime() + VALID_MS)),
+  });
   await db.transaction([
     sql`DELETE FROM modules_console_meta WHERE key = ${KEY}`,
     sql`INSERT INTO modules_console_meta (key, value, updated_at) VALUES (${KEY}, ${value}, ${nowIso(now)})`,
@@ -22,14 +25,24 @@ export async function issueSetupToken(db: Database, now = new Date()): Promise<s
   return token;
 }
 
-export async function checkSetupToken(db: Database, token: string | undefined, now = new Date()): Promise<boolean> {
+export async function checkSetupToken(
+  db: Database,
+  token: string | undefined,
+  now = new Date(),
+): Promise<boolean> {
   if (!token) return false;
-  const row = (await db.allPrimary<{ value: string }>(sql`SELECT value FROM modules_console_meta WHERE key = ${KEY}`))[0];
+  const row = (
+    await db.allPrimary<{ value: string }>(sql`SELECT value FROM modules_console_meta WHERE key = ${KEY}`)
+  )[0];
   if (!row) return false;
   try {
     const { hash, expiresAt } = JSON.parse(row.value) as { hash: string; expiresAt: string };
     const given = Buffer.from(hashToken(token));
-    return given.length === Buffer.from(hash).length && crypto.timingSafeEqual(given, Buffer.from(hash)) && Date.parse(expiresAt) > now.getTime();
+    return (
+      given.length === Buffer.from(hash).length &&
+      crypto.timingSafeEqual(given, Buffer.from(hash)) &&
+      Date.parse(expiresAt) > now.getTime()
+    );
   } catch {
     return false;
   }

@@ -72,12 +72,24 @@ async function lastHeartbeats(db: Database): Promise<DaemonHeartbeat[]> {
       const spaceForm = await db.get<{ heartbeat_at: string; status: string }>(
         sql`SELECT heartbeat_at, status FROM daemon_health WHERE daemon_name = ${name} AND heartbeat_at >= ${`${day} `} AND heartbeat_at < ${`${day}!`} ORDER BY heartbeat_at DESC LIMIT 1`,
       );
-      const candidates = [top, spaceForm].filter((row): row is { heartbeat_at: string; status: string } => Boolean(row));
-      const best = candidates.sort((a, b) => (parseDbTime(b.heartbeat_at)?.getTime() ?? 0) - (parseDbTime(a.heartbeat_at)?.getTime() ?? 0))[0]!;
-      return { daemon: name, at: parseDbTime(best.heartbeat_at), raw: best.heartbeat_at, status: best.status };
+      const candidates = [top, spaceForm].filter((row): row is { heartbeat_at: string; status: string } =>
+        Boolean(row),
+      );
+      const best = candidates.sort(
+        (a, b) =>
+          (parseDbTime(b.heartbeat_at)?.getTime() ?? 0) - (parseDbTime(a.heartbeat_at)?.getTime() ?? 0),
+      )[0]!;
+      return {
+        daemon: name,
+        at: parseDbTime(best.heartbeat_at),
+        raw: best.heartbeat_at,
+        status: best.status,
+      };
     }),
   );
-  return latest.filter((row): row is DaemonHeartbeat => row !== null).sort((a, b) => a.daemon.localeCompare(b.daemon));
+  return latest
+    .filter((row): row is DaemonHeartbeat => row !== null)
+    .sort((a, b) => a.daemon.localeCompare(b.daemon));
 }
 
 export async function getOverview(db: Database, now = new Date()): Promise<Overview> {
@@ -93,7 +105,10 @@ export async function getOverview(db: Database, now = new Date()): Promise<Overv
     storageInfo(db),
     lastHeartbeats(db),
   ]);
-  const errorsBySeverity = errors.map((row) => ({ severity: row.severity ?? '(none)', count: Number(row.n) }));
+  const errorsBySeverity = errors.map((row) => ({
+    severity: row.severity ?? '(none)',
+    count: Number(row.n),
+  }));
   return {
     pendingPosts: Number(pending?.n ?? 0),
     oldestPendingAt: parseDbTime(pending?.oldest),

@@ -55,7 +55,8 @@ export function intOption(args: ParsedArgs, name: string): number | undefined {
   const value = stringOption(args, name);
   if (value === undefined) return undefined;
   const number = Number(value.replaceAll('_', ''));
-  if (!Number.isSafeInteger(number) || number < 0) throw new UsageError(`--${name} must be a whole number (got "${value}").`);
+  if (!Number.isSafeInteger(number) || number < 0)
+    throw new UsageError(`--${name} must be a whole number (got "${value}").`);
   return number;
 }
 

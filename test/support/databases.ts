@@ -31,7 +31,10 @@ export function tempDir(prefix = 'foundups-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function openTestDatabase(target: TargetName, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function openTestDatabase(
+  target: TargetName,
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   if (target === 'sqlite') {
     const dir = tempDir();
     const file = path.join(dir, 'foundups.db');

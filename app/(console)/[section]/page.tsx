@@ -17,8 +17,8 @@ export default async function UnbuiltSectionPage({ params }: { params: Promise<{
       <h1 className="text-2xl font-semibold">{item.label}</h1>
       <Panel title="Not built yet">
         <p className="text-sm text-zinc-600 dark:text-zinc-400">
-          The {item.label} screen is not part of this version of the console yet. Nothing on this page is a placeholder for
-          real data: when the screen ships, it replaces this notice.
+          The {item.label} screen is not part of this version of the console yet. Nothing on this page is a
+          placeholder for real data: when the screen ships, it replaces this notice.
         </p>
       </Panel>
     </div>

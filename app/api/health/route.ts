@@ -11,7 +11,11 @@ export async function GET() {
   try {
     const db = await getDb();
     await db.get(sql`SELECT 1 AS ok`);
-    return NextResponse.json({ ok: true, dialect: db.dialect, latencyMs: Math.round((performance.now() - started) * 10) / 10 });
+    return NextResponse.json({
+      ok: true,
+      dialect: db.dialect,
+      latencyMs: Math.round((performance.now() - started) * 10) / 10,
+    });
   } catch (error) {
     const message = error instanceof ConfigError ? error.message : 'The database is not reachable.';
     return NextResponse.json({ ok: false, error: message }, { status: 503 });

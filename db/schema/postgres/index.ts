@@ -5,3 +5,6 @@ export * from './legacy';
 export * from './telemetry';
 export * from './console';
 export * from './review';
+export * from './timeline';
+export * from './ingest';
+export * from './registry';
