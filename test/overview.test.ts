@@ -103,6 +103,8 @@ describeEachDatabase('getOverview', (testDb) => {
     expect(overview.pendingPosts).toBe(3);
     expect(overview.oldestPendingAt).toEqual(new Date('2025-03-01T08:00:00Z'));
     expect(overview.eventsByModule).toEqual([
+      // The posts and their review history are timeline sources too (lane "review").
+      { module: 'review', events: 5 },
       { module: 'youtube', events: 4 },
       { module: 'alpha', events: 3 },
       { module: 'chat', events: 2 },
@@ -113,7 +115,7 @@ describeEachDatabase('getOverview', (testDb) => {
       { module: 'metrics', events: 1 },
       { module: 'permissions', events: 1 },
     ]);
-    expect(overview.eventsLast24h).toBe(16);
+    expect(overview.eventsLast24h).toBe(21);
     expect(overview.errorsLast24h).toBe(4);
     expect(overview.errorsBySeverity[0]).toEqual({ severity: 'error', count: 2 });
     expect(overview.errorsBySeverity.toSorted((a, b) => a.severity.localeCompare(b.severity))).toEqual([
@@ -145,6 +147,7 @@ describeEachDatabase('getOverview', (testDb) => {
     const later = await getOverview(db, new Date('2025-03-11T10:00:00.000Z'));
     // Window from 2025-03-10T10:00:00Z: alpha 10:15, youtube 11:00 + 11:30, confidence 11:59:59.999999, chat 12:00.
     expect(later.eventsByModule).toEqual([
+      { module: 'review', events: 5 },
       { module: 'youtube', events: 2 },
       { module: 'alpha', events: 1 },
       { module: 'chat', events: 1 },

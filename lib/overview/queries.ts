@@ -1,6 +1,7 @@
 import 'server-only';
-import { type Database, sql } from '@/db/database';
+import { type Database, quoteIdentifier, sql } from '@/db/database';
 import { storageInfo } from '@/db/file-info';
+import { dimensionSql, resolveSources, timeColumnSql } from '@/lib/timeline/sources';
 import { parseDbTime } from '@/lib/time/format';
 import { timeAtOrAfter } from '@/lib/time/sql';
 
@@ -29,23 +30,16 @@ export interface Overview {
 }
 
 /**
- * Each event table with the expression naming its module, for the "last 24 h by module" figure.
- * Every time column has an index, so each branch is an index range scan.
+ * Events per module over every timeline source present in this database (the timeline's source
+ * registry is the one list of event tables). Each time column has an index, so each branch is an
+ * index range scan.
  */
-const EVENT_SOURCES = [
-  { table: 'error_events', time: 'raised_at', module: 'source_module' },
-  { table: 'metrics_events', time: 'recorded_at', module: "COALESCE(source_module, 'metrics')" },
-  { table: 'daemon_health', time: 'heartbeat_at', module: 'daemon_name' },
-  { table: 'permission_events', time: 'granted_at', module: "'permissions'" },
-  { table: 'confidence_events', time: 'recorded_at', module: "'confidence'" },
-  { table: 'chat_messages', time: 'sent_at', module: "'chat'" },
-  { table: 'selenium_sessions', time: 'timestamp', module: "'browser_sessions'" },
-] as const;
-
 async function eventsByModule(db: Database, since: Date): Promise<ModuleCount[]> {
-  const branches = EVENT_SOURCES.map(
+  const { sources } = await resolveSources(db);
+  if (sources.length === 0) return [];
+  const branches = sources.map(
     (source) =>
-      sql`SELECT ${sql.raw(source.module)} AS module FROM ${sql.raw(source.table)} WHERE ${timeAtOrAfter(sql.raw(source.time), since)}`,
+      sql`SELECT ${sql.raw(dimensionSql(source.module))} AS module FROM ${sql.raw(quoteIdentifier(source.table))} WHERE ${timeAtOrAfter(sql.raw(timeColumnSql(source)), since)}`,
   );
   const rows = await db.all<{ module: string | null; events: number }>(
     sql`SELECT module, COUNT(*) AS events FROM (${sql.join(branches, sql` UNION ALL `)}) AS recent GROUP BY module ORDER BY events DESC, module`,

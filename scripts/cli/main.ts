@@ -19,6 +19,8 @@ import {
 import { PasswordPolicyError } from '@/lib/auth/password';
 import { isRole } from '@/lib/auth/roles';
 import { issueSetupToken } from '@/lib/auth/setup-token';
+import { AUDIT_HELP, INGEST_HELP, auditCommand, ingestCommand } from './ingest-commands';
+import { TOKENS_HELP, tokensCommand } from './token-commands';
 import { type ParsedArgs, UsageError, checkOptions, flag, intOption, parseArgs, stringOption } from './args';
 
 const HELP = `foundups — the FoundUps Console command line
@@ -230,7 +232,7 @@ export async function main(argv: string[]): Promise<number> {
       case undefined:
       case 'help':
       case '--help':
-        console.log(HELP);
+        console.log(`${HELP}${TOKENS_HELP}\n${AUDIT_HELP}\n${INGEST_HELP}`);
         return command === undefined ? 1 : 0;
       case 'migrate': {
         checkOptions(args, []);
@@ -258,6 +260,12 @@ export async function main(argv: string[]): Promise<number> {
       }
       case 'operators':
         return await operatorsCommand(args);
+      case 'tokens':
+        return await tokensCommand(args);
+      case 'audit':
+        return await auditCommand(args);
+      case 'ingest':
+        return await ingestCommand(args);
       case 'serve':
         checkOptions(args, ['port', 'rebuild']);
         return await serveCommand(args);

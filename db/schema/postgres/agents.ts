@@ -13,13 +13,17 @@ export const agentsAwakening = pgTable('agents_awakening', {
   awakeningTimestamp: text('awakening_timestamp'),
 });
 
-export const agentsMemory = pgTable('agents_memory', {
-  id: identity(),
-  agentId: text('agent_id'),
-  patternType: text('pattern_type'),
-  patternData: text('pattern_data'),
-  learnedAt: text('learned_at').default(utcNowText),
-});
+export const agentsMemory = pgTable(
+  'agents_memory',
+  {
+    id: identity(),
+    agentId: text('agent_id'),
+    patternType: text('pattern_type'),
+    patternData: text('pattern_data'),
+    learnedAt: text('learned_at').default(utcNowText),
+  },
+  (t) => [index('idx_agents_memory_time').on(t.learnedAt)],
+);
 
 export const agentsErrors = pgTable('agents_errors', {
   id: identity(),
@@ -29,33 +33,41 @@ export const agentsErrors = pgTable('agents_errors', {
   occurrences: integer('occurrences').default(1),
 });
 
-export const agentsBreadcrumbs = pgTable('agents_breadcrumbs', {
-  id: identity(),
-  sessionId: text('session_id'),
-  timestamp: text('timestamp').default(utcNowText),
-  action: text('action'),
-  agentId: text('agent_id').default('0102'),
-  query: text('query'),
-  results: text('results'),
-  relatedDocs: text('related_docs'),
-  contractId: text('contract_id'),
-  taskId: text('task_id'),
-  data: text('data'),
-});
+export const agentsBreadcrumbs = pgTable(
+  'agents_breadcrumbs',
+  {
+    id: identity(),
+    sessionId: text('session_id'),
+    timestamp: text('timestamp').default(utcNowText),
+    action: text('action'),
+    agentId: text('agent_id').default('0102'),
+    query: text('query'),
+    results: text('results'),
+    relatedDocs: text('related_docs'),
+    contractId: text('contract_id'),
+    taskId: text('task_id'),
+    data: text('data'),
+  },
+  (t) => [index('idx_agents_breadcrumbs_time').on(t.timestamp)],
+);
 
-export const agentsContracts = pgTable('agents_contracts', {
-  contractId: text('contract_id').primaryKey(),
-  taskDescription: text('task_description'),
-  assignedAgent: text('assigned_agent'),
-  estimatedMinutes: integer('estimated_minutes'),
-  priority: text('priority').default('medium'),
-  dependencies: text('dependencies'),
-  deliverables: text('deliverables'),
-  createdAt: text('created_at').default(utcNowText),
-  deadline: text('deadline'),
-  completedAt: text('completed_at'),
-  status: text('status').default('active'),
-});
+export const agentsContracts = pgTable(
+  'agents_contracts',
+  {
+    contractId: text('contract_id').primaryKey(),
+    taskDescription: text('task_description'),
+    assignedAgent: text('assigned_agent'),
+    estimatedMinutes: integer('estimated_minutes'),
+    priority: text('priority').default('medium'),
+    dependencies: text('dependencies'),
+    deliverables: text('deliverables'),
+    createdAt: text('created_at').default(utcNowText),
+    deadline: text('deadline'),
+    completedAt: text('completed_at'),
+    status: text('status').default('active'),
+  },
+  (t) => [index('idx_agents_contracts_time').on(t.createdAt)],
+);
 
 export const agentsCollaborationSignals = pgTable('agents_collaboration_signals', {
   agentId: text('agent_id').primaryKey(),
@@ -68,28 +80,36 @@ export const agentsCollaborationSignals = pgTable('agents_collaboration_signals'
   workloadCapacity: doublePrecision('workload_capacity').default(1.0),
 });
 
-export const agentsCoordinationEvents = pgTable('agents_coordination_events', {
-  eventId: text('event_id').primaryKey(),
-  eventType: text('event_type'),
-  initiatorAgent: text('initiator_agent'),
-  targetAgents: text('target_agents'),
-  payload: text('payload'),
-  timestamp: text('timestamp').default(utcNowText),
-  resolutionStatus: text('resolution_status').default('pending'),
-});
+export const agentsCoordinationEvents = pgTable(
+  'agents_coordination_events',
+  {
+    eventId: text('event_id').primaryKey(),
+    eventType: text('event_type'),
+    initiatorAgent: text('initiator_agent'),
+    targetAgents: text('target_agents'),
+    payload: text('payload'),
+    timestamp: text('timestamp').default(utcNowText),
+    resolutionStatus: text('resolution_status').default('pending'),
+  },
+  (t) => [index('idx_agents_coordination_events_time').on(t.timestamp)],
+);
 
-export const agentsAutonomousTasks = pgTable('agents_autonomous_tasks', {
-  taskId: text('task_id').primaryKey(),
-  description: text('description'),
-  requiredSkills: text('required_skills'),
-  estimatedComplexity: doublePrecision('estimated_complexity'),
-  priorityScore: doublePrecision('priority_score'),
-  discoveredBy: text('discovered_by').default('autonomous_discovery'),
-  discoveredAt: text('discovered_at').default(utcNowText),
-  context: text('context'),
-  assignedTo: text('assigned_to'),
-  assignedAt: text('assigned_at'),
-});
+export const agentsAutonomousTasks = pgTable(
+  'agents_autonomous_tasks',
+  {
+    taskId: text('task_id').primaryKey(),
+    description: text('description'),
+    requiredSkills: text('required_skills'),
+    estimatedComplexity: doublePrecision('estimated_complexity'),
+    priorityScore: doublePrecision('priority_score'),
+    discoveredBy: text('discovered_by').default('autonomous_discovery'),
+    discoveredAt: text('discovered_at').default(utcNowText),
+    context: text('context'),
+    assignedTo: text('assigned_to'),
+    assignedAt: text('assigned_at'),
+  },
+  (t) => [index('idx_agents_autonomous_tasks_time').on(t.discoveredAt)],
+);
 
 export const agentsSocialPosts = pgTable(
   'agents_social_posts',

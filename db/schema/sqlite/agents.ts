@@ -15,13 +15,17 @@ export const agentsAwakening = sqliteTable('agents_awakening', {
   awakeningTimestamp: datetime('awakening_timestamp'),
 });
 
-export const agentsMemory = sqliteTable('agents_memory', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  agentId: text('agent_id'),
-  patternType: text('pattern_type'),
-  patternData: json('pattern_data'),
-  learnedAt: datetime('learned_at').default(currentTimestamp),
-});
+export const agentsMemory = sqliteTable(
+  'agents_memory',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    agentId: text('agent_id'),
+    patternType: text('pattern_type'),
+    patternData: json('pattern_data'),
+    learnedAt: datetime('learned_at').default(currentTimestamp),
+  },
+  (t) => [index('idx_agents_memory_time').on(t.learnedAt)],
+);
 
 export const agentsErrors = sqliteTable('agents_errors', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -31,33 +35,41 @@ export const agentsErrors = sqliteTable('agents_errors', {
   occurrences: integer('occurrences').default(1),
 });
 
-export const agentsBreadcrumbs = sqliteTable('agents_breadcrumbs', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  sessionId: text('session_id'),
-  timestamp: datetime('timestamp').default(currentTimestamp),
-  action: text('action'),
-  agentId: text('agent_id').default('0102'),
-  query: text('query'),
-  results: json('results'),
-  relatedDocs: json('related_docs'),
-  contractId: text('contract_id'),
-  taskId: text('task_id'),
-  data: json('data'),
-});
+export const agentsBreadcrumbs = sqliteTable(
+  'agents_breadcrumbs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sessionId: text('session_id'),
+    timestamp: datetime('timestamp').default(currentTimestamp),
+    action: text('action'),
+    agentId: text('agent_id').default('0102'),
+    query: text('query'),
+    results: json('results'),
+    relatedDocs: json('related_docs'),
+    contractId: text('contract_id'),
+    taskId: text('task_id'),
+    data: json('data'),
+  },
+  (t) => [index('idx_agents_breadcrumbs_time').on(t.timestamp)],
+);
 
-export const agentsContracts = sqliteTable('agents_contracts', {
-  contractId: text('contract_id').primaryKey(),
-  taskDescription: text('task_description'),
-  assignedAgent: text('assigned_agent'),
-  estimatedMinutes: integer('estimated_minutes'),
-  priority: text('priority').default('medium'),
-  dependencies: json('dependencies'),
-  deliverables: json('deliverables'),
-  createdAt: datetime('created_at').default(currentTimestamp),
-  deadline: datetime('deadline'),
-  completedAt: datetime('completed_at'),
-  status: text('status').default('active'),
-});
+export const agentsContracts = sqliteTable(
+  'agents_contracts',
+  {
+    contractId: text('contract_id').primaryKey(),
+    taskDescription: text('task_description'),
+    assignedAgent: text('assigned_agent'),
+    estimatedMinutes: integer('estimated_minutes'),
+    priority: text('priority').default('medium'),
+    dependencies: json('dependencies'),
+    deliverables: json('deliverables'),
+    createdAt: datetime('created_at').default(currentTimestamp),
+    deadline: datetime('deadline'),
+    completedAt: datetime('completed_at'),
+    status: text('status').default('active'),
+  },
+  (t) => [index('idx_agents_contracts_time').on(t.createdAt)],
+);
 
 export const agentsCollaborationSignals = sqliteTable('agents_collaboration_signals', {
   agentId: text('agent_id').primaryKey(),
@@ -70,28 +82,36 @@ export const agentsCollaborationSignals = sqliteTable('agents_collaboration_sign
   workloadCapacity: real('workload_capacity').default(1.0),
 });
 
-export const agentsCoordinationEvents = sqliteTable('agents_coordination_events', {
-  eventId: text('event_id').primaryKey(),
-  eventType: text('event_type'),
-  initiatorAgent: text('initiator_agent'),
-  targetAgents: json('target_agents'),
-  payload: json('payload'),
-  timestamp: datetime('timestamp').default(currentTimestamp),
-  resolutionStatus: text('resolution_status').default('pending'),
-});
+export const agentsCoordinationEvents = sqliteTable(
+  'agents_coordination_events',
+  {
+    eventId: text('event_id').primaryKey(),
+    eventType: text('event_type'),
+    initiatorAgent: text('initiator_agent'),
+    targetAgents: json('target_agents'),
+    payload: json('payload'),
+    timestamp: datetime('timestamp').default(currentTimestamp),
+    resolutionStatus: text('resolution_status').default('pending'),
+  },
+  (t) => [index('idx_agents_coordination_events_time').on(t.timestamp)],
+);
 
-export const agentsAutonomousTasks = sqliteTable('agents_autonomous_tasks', {
-  taskId: text('task_id').primaryKey(),
-  description: text('description'),
-  requiredSkills: json('required_skills'),
-  estimatedComplexity: real('estimated_complexity'),
-  priorityScore: real('priority_score'),
-  discoveredBy: text('discovered_by').default('autonomous_discovery'),
-  discoveredAt: datetime('discovered_at').default(currentTimestamp),
-  context: json('context'),
-  assignedTo: text('assigned_to'),
-  assignedAt: datetime('assigned_at'),
-});
+export const agentsAutonomousTasks = sqliteTable(
+  'agents_autonomous_tasks',
+  {
+    taskId: text('task_id').primaryKey(),
+    description: text('description'),
+    requiredSkills: json('required_skills'),
+    estimatedComplexity: real('estimated_complexity'),
+    priorityScore: real('priority_score'),
+    discoveredBy: text('discovered_by').default('autonomous_discovery'),
+    discoveredAt: datetime('discovered_at').default(currentTimestamp),
+    context: json('context'),
+    assignedTo: text('assigned_to'),
+    assignedAt: datetime('assigned_at'),
+  },
+  (t) => [index('idx_agents_autonomous_tasks_time').on(t.discoveredAt)],
+);
 
 /** Agent-written posts awaiting the operator's decision (statuses: ../enums.ts POST_STATUSES, not enforced). */
 export const agentsSocialPosts = sqliteTable(
