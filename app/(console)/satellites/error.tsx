@@ -1,0 +1,29 @@
+'use client';
+
+import { Button } from '@/components/ui/button';
+
+export default function SatellitesError({
+  error,
+  reset,
+}: {
+  error: Error & { digest?: string };
+  reset: () => void;
+}) {
+  return (
+    <div
+      role="alert"
+      className="space-y-4 rounded-xl border border-red-200 bg-red-50 p-6 dark:border-red-900 dark:bg-red-950/40"
+    >
+      <h1 className="text-lg font-semibold text-red-800 dark:text-red-200">
+        The satellite inventory could not be read
+      </h1>
+      <p className="text-sm text-red-700 [overflow-wrap:anywhere] dark:text-red-300">
+        {error.message || 'The server could not read the satellite records.'}
+        {error.digest && <span className="ml-2 font-mono text-xs opacity-70">(ref {error.digest})</span>}
+      </p>
+      <Button variant="secondary" onClick={reset}>
+        Try again
+      </Button>
+    </div>
+  );
+}
