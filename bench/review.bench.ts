@@ -48,7 +48,9 @@ try {
   const db = (await openDatabase({ dialect: 'sqlite', path: file })) as SqliteDatabase;
   const started = performance.now();
   const report = await seedScale(db, { events: 0, posts: POSTS, pendingPosts: Math.round(POSTS / 10) });
-  console.log(`Generated ${report.posts} posts (${report.pendingPosts} pending) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  console.log(
+    `Generated ${report.posts} posts (${report.pendingPosts} pending) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
   const raw = db.connection;
   db.connection.exec('ANALYZE');
 
@@ -57,19 +59,33 @@ try {
   );
   const rawCounts = raw.prepare('SELECT status, COUNT(*) AS n FROM agents_social_posts GROUP BY status');
   const pending = raw
-    .prepare("SELECT post_id, console_version FROM agents_social_posts WHERE status = 'pending_review' LIMIT ?")
+    .prepare(
+      "SELECT post_id, console_version FROM agents_social_posts WHERE status = 'pending_review' LIMIT ?",
+    )
     .all(RUNS * 2 + 10) as { post_id: string; console_version: number }[];
   const rawApprove = raw.prepare(
     "UPDATE agents_social_posts SET status = 'approved', reviewed_at = ?, console_version = console_version + 1 WHERE post_id = ? AND status = 'pending_review' AND console_version = ?",
   );
 
   const rows: [string, { p50: number; p95: number }, { p50: number; p95: number }][] = [];
-  rows.push(['queue page (pending, newest, 25)', await measure(() => getQueuePage(db, DEFAULT_QUEUE_QUERY)), await measure(() => rawPage.all())]);
-  rows.push(['status tab counts', await measure(() => getStatusCounts(db)), await measure(() => rawCounts.all())]);
+  rows.push([
+    'queue page (pending, newest, 25)',
+    await measure(() => getQueuePage(db, DEFAULT_QUEUE_QUERY)),
+    await measure(() => rawPage.all()),
+  ]);
+  rows.push([
+    'status tab counts',
+    await measure(() => getStatusCounts(db)),
+    await measure(() => rawCounts.all()),
+  ]);
   let next = 0;
   const consoleApprove = await measure(async () => {
     const post = pending[next++]!;
-    const result = await approvePost(db, { kind: 'operator', name: 'bench' }, { postId: post.post_id, version: post.console_version });
+    const result = await approvePost(
+      db,
+      { kind: 'operator', name: 'bench' },
+      { postId: post.post_id, version: post.console_version },
+    );
     if (!result.ok) throw new Error(`approve failed: ${result.message}`);
   }, RUNS);
   const rawApproveTime = await measure(() => {
@@ -77,7 +93,9 @@ try {
     rawApprove.run(new Date().toISOString(), post.post_id, post.console_version);
   }, RUNS);
   rows.push(['approve (guarded write + history)', consoleApprove, rawApproveTime]);
-  const check = await db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM modules_console_post_history WHERE actor = 'bench'`);
+  const check = await db.get<{ n: number }>(
+    sql`SELECT COUNT(*) AS n FROM modules_console_post_history WHERE actor = 'bench'`,
+  );
 
   console.log(`\nReview queue, SQLite, ${POSTS.toLocaleString('en-US')} posts, ${RUNS} runs each (ms)`);
   console.log('| measurement | console p50 | console p95 | raw SQL p50 | raw SQL p95 | ratio p50 |');
@@ -87,7 +105,9 @@ try {
       `| ${name} | ${ours.p50.toFixed(2)} | ${ours.p95.toFixed(2)} | ${baseline.p50.toFixed(3)} | ${baseline.p95.toFixed(3)} | ${(ours.p50 / Math.max(baseline.p50, 0.001)).toFixed(1)}× |`,
     );
   }
-  console.log(`\nHistory rows written by the console's approvals: ${Number(check?.n ?? 0)} (expected ${RUNS + 5})`);
+  console.log(
+    `\nHistory rows written by the console's approvals: ${Number(check?.n ?? 0)} (expected ${RUNS + 5})`,
+  );
   const target = rows.every(([, ours]) => ours.p95 <= 50);
   console.log(`Target p95 ≤ 50 ms for the queue page and approve: ${target ? 'met' : 'NOT met'}`);
   await db.close();

@@ -561,7 +561,8 @@ describe('ingest engine: the SQLite connection', () => {
     const { openTestDatabase } = await import('./support/databases');
     const t = await openTestDatabase('sqlite');
     try {
-      const cacheSize = async () => (await t.db.all<{ cache_size: number }>(sql`PRAGMA cache_size`))[0]!.cache_size;
+      const cacheSize = async () =>
+        (await t.db.all<{ cache_size: number }>(sql`PRAGMA cache_size`))[0]!.cache_size;
       const before = await cacheSize();
       await ingestJsonl(t.db, 'test', { paths: [path.join(FIXTURES, METRICS)], root: FIXTURES });
       expect(await cacheSize()).toBe(before);

@@ -9,7 +9,17 @@ export class UsageError extends Error {
 }
 
 /** Flags that never take a value, so `--password-stdin alice` keeps alice as a positional. */
-const BOOLEAN_FLAGS = new Set(['password-stdin', 'force', 'rebuild', 'help', 'dry-run', 'json', 'yes', 'finalize', 'accept-rewrite']);
+const BOOLEAN_FLAGS = new Set([
+  'password-stdin',
+  'force',
+  'rebuild',
+  'help',
+  'dry-run',
+  'json',
+  'yes',
+  'finalize',
+  'accept-rewrite',
+]);
 
 export function parseArgs(argv: readonly string[]): ParsedArgs {
   const positionals: string[] = [];

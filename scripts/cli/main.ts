@@ -55,11 +55,16 @@ async function readPassword(args: ParsedArgs, prompt: string): Promise<string> {
   if (flag(args, 'password-stdin')) {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    const text = Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
     if (!text) throw new UsageError('No password on standard input.');
     return text;
   }
-  if (!process.stdin.isTTY) throw new UsageError('No terminal to ask for the password: pass it on standard input with --password-stdin.');
+  if (!process.stdin.isTTY)
+    throw new UsageError(
+      'No terminal to ask for the password: pass it on standard input with --password-stdin.',
+    );
   const ask = (question: string) =>
     new Promise<string>((resolve) => {
       const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: true });
@@ -85,8 +90,14 @@ async function operatorsCommand(args: ParsedArgs): Promise<number> {
     case 'list': {
       checkOptions(args, []);
       const operators = await withDb(listOperators);
-      if (operators.length === 0) console.log('No operators yet. Create one with: npx foundups operators create --username NAME --role admin');
-      for (const op of operators) console.log(`${op.username.padEnd(24)} ${op.role.padEnd(9)} ${op.disabledAt ? `disabled ${op.disabledAt}` : 'active'}`);
+      if (operators.length === 0)
+        console.log(
+          'No operators yet. Create one with: npx foundups operators create --username NAME --role admin',
+        );
+      for (const op of operators)
+        console.log(
+          `${op.username.padEnd(24)} ${op.role.padEnd(9)} ${op.disabledAt ? `disabled ${op.disabledAt}` : 'active'}`,
+        );
       return 0;
     }
     case 'create': {
@@ -94,9 +105,17 @@ async function operatorsCommand(args: ParsedArgs): Promise<number> {
       const name = stringOption(args, 'username');
       const newRole = stringOption(args, 'role');
       if (!name || !newRole) throw new UsageError('operators create needs --username and --role.');
-      if (!isRole(newRole)) throw new UsageError(`--role must be viewer, reviewer or admin (got "${newRole}").`);
+      if (!isRole(newRole))
+        throw new UsageError(`--role must be viewer, reviewer or admin (got "${newRole}").`);
       const password = await readPassword(args, `Password for ${name}: `);
-      const op = await withDb((db) => createOperator(db, { username: name, role: newRole, password, displayName: stringOption(args, 'display-name') }));
+      const op = await withDb((db) =>
+        createOperator(db, {
+          username: name,
+          role: newRole,
+          password,
+          displayName: stringOption(args, 'display-name'),
+        }),
+      );
       console.log(`Created ${op.role} "${op.username}".`);
       return 0;
     }
@@ -104,7 +123,9 @@ async function operatorsCommand(args: ParsedArgs): Promise<number> {
     case 'enable': {
       checkOptions(args, []);
       if (!username) throw new UsageError(`operators ${sub} needs a username.`);
-      const op = await withDb((db) => (sub === 'disable' ? disableOperator(db, username) : enableOperator(db, username)));
+      const op = await withDb((db) =>
+        sub === 'disable' ? disableOperator(db, username) : enableOperator(db, username),
+      );
       console.log(`${op.username} is now ${op.disabledAt ? 'disabled (its sessions are ended)' : 'active'}.`);
       return 0;
     }
@@ -125,14 +146,18 @@ async function operatorsCommand(args: ParsedArgs): Promise<number> {
       return 0;
     }
     default:
-      throw new UsageError('operators needs one of: list, create, disable, enable, set-role, reset-password.');
+      throw new UsageError(
+        'operators needs one of: list, create, disable, enable, set-role, reset-password.',
+      );
   }
 }
 
 async function printSetupLink(db: Database, baseUrl: string): Promise<void> {
   const token = await issueSetupToken(db);
   if (token) {
-    console.log(`\n  No operator exists yet. Create the first admin here (valid 24 h, one use):\n\n    ${baseUrl}/setup?token=${token}\n`);
+    console.log(
+      `\n  No operator exists yet. Create the first admin here (valid 24 h, one use):\n\n    ${baseUrl}/setup?token=${token}\n`,
+    );
   }
 }
 
@@ -166,7 +191,8 @@ function newestMtime(paths: readonly string[]): number {
       return;
     }
     if (stat.isDirectory()) {
-      for (const child of fs.readdirSync(entry)) if (child !== 'node_modules' && !child.startsWith('.')) visit(path.join(entry, child));
+      for (const child of fs.readdirSync(entry))
+        if (child !== 'node_modules' && !child.startsWith('.')) visit(path.join(entry, child));
     } else {
       newest = Math.max(newest, stat.mtimeMs);
     }
@@ -189,7 +215,17 @@ function run(command: string, commandArgs: string[], env: NodeJS.ProcessEnv): Pr
   });
 }
 
-const SOURCES = ['app', 'components', 'lib', 'db', 'proxy.ts', 'instrumentation.ts', 'next.config.ts', 'package.json', 'app/globals.css'];
+const SOURCES = [
+  'app',
+  'components',
+  'lib',
+  'db',
+  'proxy.ts',
+  'instrumentation.ts',
+  'next.config.ts',
+  'package.json',
+  'app/globals.css',
+];
 
 async function serveCommand(args: ParsedArgs, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const port = intOption(args, 'port') ?? Number(env.PORT ?? 3000);
@@ -210,8 +246,13 @@ async function serveCommand(args: ParsedArgs, env: NodeJS.ProcessEnv = process.e
 async function demoCommand(args: ParsedArgs): Promise<number> {
   checkOptions(args, ['port', 'rebuild']);
   // The demo never touches a real database: its own file and root under data/.
-  if (process.env.DATABASE_URL) throw new UsageError('demo uses its own SQLite file; unset DATABASE_URL first.');
-  const env = { ...process.env, FOUNDUPS_DB_PATH: process.env.FOUNDUPS_DEMO_DB_PATH ?? 'data/demo.db', FOUNDUPS_ROOT: process.env.FOUNDUPS_ROOT ?? 'data/demo-root' };
+  if (process.env.DATABASE_URL)
+    throw new UsageError('demo uses its own SQLite file; unset DATABASE_URL first.');
+  const env = {
+    ...process.env,
+    FOUNDUPS_DB_PATH: process.env.FOUNDUPS_DEMO_DB_PATH ?? 'data/demo.db',
+    FOUNDUPS_ROOT: process.env.FOUNDUPS_ROOT ?? 'data/demo-root',
+  };
   Object.assign(process.env, env);
   const { seedDemo, createDemoRoot, readMarker } = await import('@/db/seed');
   await withDb(async (db) => {
@@ -236,10 +277,13 @@ export async function main(argv: string[]): Promise<number> {
         return command === undefined ? 1 : 0;
       case 'migrate': {
         checkOptions(args, []);
-        const result = await withDb(async (db) => {
-          const { migrate } = await import('@/db/migrate');
-          return migrate(db);
-        }, { migrate: false });
+        const result = await withDb(
+          async (db) => {
+            const { migrate } = await import('@/db/migrate');
+            return migrate(db);
+          },
+          { migrate: false },
+        );
         console.log(
           result.applied.length
             ? `Applied ${result.applied.length} migration(s): ${result.applied.join(', ')} (${describeDbConfig(readDbConfig())}).`
@@ -254,7 +298,11 @@ export async function main(argv: string[]): Promise<number> {
         const base = stringOption(args, 'base-url') ?? 'http://127.0.0.1:3000';
         await withDb(async (db) => {
           const token = await issueSetupToken(db);
-          console.log(token ? `${base}/setup?token=${token}` : 'This console already has operators; use "npx foundups operators create".');
+          console.log(
+            token
+              ? `${base}/setup?token=${token}`
+              : 'This console already has operators; use "npx foundups operators create".',
+          );
         });
         return 0;
       }
