@@ -14,7 +14,7 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/timeline', label: 'Timeline', ready: false, role: 'viewer' },
   { href: '/registry', label: 'Registry', ready: true, role: 'viewer' },
   { href: '/satellites', label: 'Satellites', ready: true, role: 'viewer' },
-  { href: '/ingest', label: 'Ingest', ready: false, role: 'admin' },
+  { href: '/ingest', label: 'Ingest', ready: true, role: 'admin' },
   { href: '/sql', label: 'SQL', ready: true, role: 'admin' },
   { href: '/settings', label: 'Settings', ready: true, role: 'viewer' },
 ];

@@ -297,7 +297,7 @@ export function resolveIngestTargets(paths: readonly string[], root: string = pr
       }
     } else if (stat.isFile()) {
       const real = fs.realpathSync(absolute);
-      const base = path.resolve(root);
+      const base = path.resolve(/*turbopackIgnore: true*/ root);
       const relative = path.relative(base, absolute);
       const inside = relative && !relative.startsWith('..') && !path.isAbsolute(relative);
       if (!targets.has(real))

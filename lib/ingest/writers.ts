@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Database, type SQL, type TxStep, quoteIdentifier, sql } from '@/db/database';
-import { SqliteDatabase } from '@/db/drivers/sqlite';
+import type { SqliteDatabase } from '@/db/drivers/sqlite';
 import { TARGETS, type TargetTable } from './domains';
 
 // One batch of an ingest, written in one transaction: the rows, their ledger entries, the rejects,
@@ -343,8 +343,21 @@ class PostgresBatchWriter implements BatchWriter {
   }
 }
 
+/**
+ * Duck-typed, not `instanceof`: the web server's bundles can hold more than one copy of the driver
+ * module, and the process-wide database was made by whichever copy opened it first.
+ */
+function isSqliteDatabase(db: Database): db is SqliteDatabase {
+  const candidate = db as Partial<SqliteDatabase>;
+  return (
+    db.driver === 'better-sqlite3' &&
+    candidate.connection !== undefined &&
+    typeof candidate.writeSync === 'function'
+  );
+}
+
 export function createBatchWriter(db: Database): BatchWriter {
-  if (db instanceof SqliteDatabase) return new SqliteBatchWriter(db);
+  if (isSqliteDatabase(db)) return new SqliteBatchWriter(db);
   if (db.dialect === 'postgres') return new PostgresBatchWriter(db);
   throw new Error(`No ingest writer for a ${db.dialect} database driven by ${db.driver}.`);
 }
