@@ -11,7 +11,7 @@ export interface NavItem {
 export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/', label: 'Overview', ready: true, role: 'viewer' },
   { href: '/review', label: 'Review', ready: true, role: 'viewer' },
-  { href: '/timeline', label: 'Timeline', ready: false, role: 'viewer' },
+  { href: '/timeline', label: 'Timeline', ready: true, role: 'viewer' },
   { href: '/registry', label: 'Registry', ready: true, role: 'viewer' },
   { href: '/satellites', label: 'Satellites', ready: true, role: 'viewer' },
   { href: '/ingest', label: 'Ingest', ready: true, role: 'admin' },
