@@ -5,6 +5,8 @@ import {
   OperatorError,
   countOperators,
   createOperator,
+  LastAdminError,
+  UnknownOperatorError,
   disableOperator,
   enableOperator,
   findOperatorForLogin,
@@ -258,6 +260,7 @@ describeEachDatabase('operators, sessions and login rate limit', (testDb) => {
     it('changes roles and enables again, recording each change', async () => {
       const { db } = testDb();
       await createOperator(db, { username: 'erin', role: 'viewer', password: PASSWORD });
+      await createOperator(db, { username: 'erins-peer', role: 'admin', password: PASSWORD });
       expect((await setOperatorRole(db, 'erin', 'admin', 'test')).role).toBe('admin');
       expect((await disableOperator(db, 'erin')).disabledAt).not.toBeNull();
       expect((await enableOperator(db, 'Erin')).disabledAt).toBeNull();
@@ -269,9 +272,26 @@ describeEachDatabase('operators, sessions and login rate limit', (testDb) => {
       ]);
       await expect(setOperatorRole(db, 'erin', 'owner' as 'admin')).rejects.toBeInstanceOf(ZodError);
       await expect(enableOperator(db, 'nobody')).rejects.toThrow(
-        new OperatorError('No operator named "nobody".'),
+        new UnknownOperatorError('No operator named "nobody".'),
       );
       expect(await activity('nobody')).toEqual([]);
+    });
+    it('never demotes or disables the last active admin, from the CLI as from Settings', async () => {
+      const { db } = testDb();
+      await db.run(sql`UPDATE modules_console_operators SET role = 'viewer' WHERE role = 'admin'`);
+      await createOperator(db, { username: 'solo', role: 'admin', password: PASSWORD });
+      const refusal = new LastAdminError(
+        'solo is the last active admin: the console would have no admin left. Make another operator an admin first.',
+      );
+      await expect(disableOperator(db, 'solo')).rejects.toThrow(refusal);
+      await expect(setOperatorRole(db, 'solo', 'reviewer')).rejects.toThrow(refusal);
+      expect((await findOperatorForLogin(db, 'solo'))?.role).toBe('admin');
+      expect(await activity('solo')).toEqual(['operator.create']);
+      // With a second admin, the first may step down.
+      await createOperator(db, { username: 'duo', role: 'admin', password: PASSWORD });
+      expect((await setOperatorRole(db, 'solo', 'reviewer')).role).toBe('reviewer');
+      await expect(disableOperator(db, 'duo')).rejects.toBeInstanceOf(LastAdminError);
+      await expect(disableOperator(db, 'nobody')).rejects.toBeInstanceOf(UnknownOperatorError);
     });
   });
 

@@ -179,6 +179,16 @@ describe('foundups CLI', () => {
   });
 
   it('operators disable and enable report the new state; an unknown operator is one line with exit 1', async () => {
+    expectOneLineError(
+      await cli(['operators', 'disable', 'root.admin'], { env: env() }),
+      1,
+      /root\.admin is the last active admin: the console would have no admin left\./,
+    );
+    const second = await cli(
+      ['operators', 'create', '--username', 'second.admin', '--role', 'admin', '--password-stdin'],
+      { env: env(), input: 'a long enough password\n' },
+    );
+    expect(second.code, second.stderr).toBe(0);
     const disabled = await cli(['operators', 'disable', 'root.admin'], { env: env() });
     expect(disabled.code, disabled.stderr).toBe(0);
     expect(disabled.stdout.trim()).toBe('root.admin is now disabled (its sessions are ended).');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type Database, sql } from '@/db/database';
+import { type Database, type SQL, sql } from '@/db/database';
 import { nowIso } from '@/lib/time/format';
 import { checkPasswordPolicy, hashPassword } from './password';
 import { ROLES, type Role } from './roles';
@@ -115,38 +115,82 @@ export async function createOperator(
   return toOperator(results[1]!.rows[0] as unknown as OperatorRow);
 }
 
-async function updateOperator(
-  db: Database,
-  username: string,
-  assignment: ReturnType<typeof sql>,
-  action: string,
-  actor: string,
-  extra: ReturnType<typeof sql>[] = [],
-) {
-  const name = usernameSchema.parse(username);
-  const now = nowIso();
-  const results = await db.transaction([
-    sql`UPDATE modules_console_operators SET ${assignment}, updated_at = ${now} WHERE username = ${name} RETURNING *`,
-    (previous) => {
-      if (previous[0]!.rows.length === 0) throw new OperatorError(`No operator named "${name}".`);
-      return sql`INSERT INTO modules_console_activity (at, actor, action, target) VALUES (${now}, ${actor}, ${action}, ${name})`;
-    },
-    ...extra.map((statement) => () => statement),
-  ]);
-  return toOperator(results[0]!.rows[0] as unknown as OperatorRow);
+/** The operator named does not exist. */
+export class UnknownOperatorError extends OperatorError {
+  override name = 'UnknownOperatorError';
 }
 
-/** Disabling also ends every session of that operator. */
+/** The change would leave the console without an active admin. */
+export class LastAdminError extends OperatorError {
+  override name = 'LastAdminError';
+}
+
+const endSessionsOf = (username: string, now: string): SQL =>
+  sql`UPDATE modules_console_sessions SET revoked_at = ${now}
+    WHERE revoked_at IS NULL AND operator_id = (SELECT id FROM modules_console_operators WHERE username = ${username})`;
+
+interface OperatorChange {
+  assignment: SQL;
+  action: string;
+  /** The change takes the admin role away (demotion, disabling): refused for the last active admin. */
+  removesAdmin?: boolean;
+  detail?: unknown;
+  extra?: SQL[];
+}
+
+/**
+ * Every change of an operator, from the CLI and from Settings alike. The last-admin guard reads the
+ * active admins (and on PostgreSQL locks them, so a concurrent demotion waits and then sees this one)
+ * in the same transaction as the write: a check before the write would let two admins demote each
+ * other at once and leave the console without an admin. SQLite's BEGIN IMMEDIATE serialises writers.
+ */
+async function updateOperator(db: Database, username: string, change: OperatorChange, actor: string) {
+  const name = usernameSchema.parse(username);
+  const now = nowIso();
+  const lock = db.dialect === 'postgres' ? sql.raw(' FOR UPDATE') : sql.raw('');
+  const results = await db.transaction([
+    sql`SELECT username FROM modules_console_operators WHERE role = 'admin' AND disabled_at IS NULL${lock}`,
+    sql`SELECT username FROM modules_console_operators WHERE username = ${name}${lock}`,
+    (previous) => {
+      if (previous[1]!.rows.length === 0) throw new UnknownOperatorError(`No operator named "${name}".`);
+      const activeAdmins = previous[0]!.rows.map((row) => String(row.username));
+      if (change.removesAdmin && activeAdmins.length === 1 && activeAdmins[0] === name)
+        throw new LastAdminError(
+          `${name} is the last active admin: the console would have no admin left. Make another operator an admin first.`,
+        );
+      return sql`UPDATE modules_console_operators SET ${change.assignment}, updated_at = ${now} WHERE username = ${name} RETURNING *`;
+    },
+    sql`INSERT INTO modules_console_activity (at, actor, action, target, detail_json)
+      VALUES (${now}, ${actor}, ${change.action}, ${name}, ${change.detail === undefined ? null : JSON.stringify(change.detail)})`,
+    ...(change.extra ?? []),
+  ]);
+  return toOperator(results[2]!.rows[0] as unknown as OperatorRow);
+}
+
+/** Disabling also ends every session of that operator; disabling again keeps the first time. */
 export async function disableOperator(db: Database, username: string, actor = 'cli'): Promise<Operator> {
   const name = usernameSchema.parse(username);
   const now = nowIso();
-  return updateOperator(db, name, sql`disabled_at = ${now}`, 'operator.disable', actor, [
-    sql`UPDATE modules_console_sessions SET revoked_at = ${now} WHERE revoked_at IS NULL AND operator_id = (SELECT id FROM modules_console_operators WHERE username = ${name})`,
-  ]);
+  return updateOperator(
+    db,
+    name,
+    {
+      assignment: sql`disabled_at = COALESCE(disabled_at, ${now})`,
+      action: 'operator.disable',
+      removesAdmin: true,
+      extra: [endSessionsOf(name, now)],
+    },
+    actor,
+  );
 }
 
 export async function enableOperator(db: Database, username: string, actor = 'cli'): Promise<Operator> {
-  return updateOperator(db, username, sql`disabled_at = NULL`, 'operator.enable', actor);
+  return updateOperator(
+    db,
+    username,
+    { assignment: sql`disabled_at = NULL`, action: 'operator.enable' },
+    actor,
+  );
 }
 
 // async: an invalid name or role rejects the promise like every other failure, instead of throwing.
@@ -156,7 +200,18 @@ export async function setOperatorRole(
   role: Role,
   actor = 'cli',
 ): Promise<Operator> {
-  return updateOperator(db, username, sql`role = ${roleSchema.parse(role)}`, 'operator.role', actor);
+  const parsed = roleSchema.parse(role);
+  return updateOperator(
+    db,
+    username,
+    {
+      assignment: sql`role = ${parsed}`,
+      action: 'operator.role',
+      removesAdmin: parsed !== 'admin',
+      detail: { role: parsed },
+    },
+    actor,
+  );
 }
 
 /** A password reset ends every session of that operator. */
@@ -169,7 +224,14 @@ export async function resetPassword(
   const name = usernameSchema.parse(username);
   checkPasswordPolicy(password, name);
   const hash = await hashPassword(password);
-  return updateOperator(db, name, sql`password_hash = ${hash}`, 'operator.password_reset', actor, [
-    sql`UPDATE modules_console_sessions SET revoked_at = ${nowIso()} WHERE revoked_at IS NULL AND operator_id = (SELECT id FROM modules_console_operators WHERE username = ${name})`,
-  ]);
+  return updateOperator(
+    db,
+    name,
+    {
+      assignment: sql`password_hash = ${hash}`,
+      action: 'operator.password_reset',
+      extra: [endSessionsOf(name, nowIso())],
+    },
+    actor,
+  );
 }

@@ -1,16 +1,18 @@
 import type { z } from 'zod';
-import { type Database, type SQL, sql } from '@/db/database';
+import type { Database } from '@/db/database';
 import {
+  LastAdminError,
   type Operator,
   OperatorError,
+  UnknownOperatorError,
   createOperator,
+  disableOperator,
   enableOperator,
   resetPassword,
+  setOperatorRole,
 } from '@/lib/auth/operators';
 import { PasswordPolicyError } from '@/lib/auth/password';
-import type { Role } from '@/lib/auth/roles';
 import { fieldErrorsOf } from '@/lib/review/validations';
-import { nowIso } from '@/lib/time/format';
 import {
   type SettingsActor,
   type SettingsFailure,
@@ -27,70 +29,8 @@ import {
 } from './validations';
 
 // The admin's management of operators. Each function checks the actor's role itself, validates its
-// input, and returns a typed result. Creating, enabling and resetting reuse lib/auth/operators.ts;
-// demoting and disabling are written here because they need the last-admin guard inside the same
-// transaction as the write (a check before the write would let two admins demote each other at once
-// and leave the console without an admin).
-
-class LastAdminError extends Error {}
-class NoSuchOperatorError extends Error {}
-
-/** Sessions that should end when an operator is disabled. */
-function endSessionsOf(username: string, now: string): SQL {
-  return sql`UPDATE modules_console_sessions SET revoked_at = ${now}
-    WHERE revoked_at IS NULL AND operator_id = (SELECT id FROM modules_console_operators WHERE username = ${username})`;
-}
-
-interface OperatorRow {
-  id: number;
-  username: string;
-  display_name: string | null;
-  role: Role;
-  disabled_at: string | null;
-  created_at: string;
-}
-
-function toOperator(row: OperatorRow): Operator {
-  return {
-    id: Number(row.id),
-    username: row.username,
-    displayName: row.display_name,
-    role: row.role,
-    disabledAt: row.disabled_at,
-    createdAt: row.created_at,
-  };
-}
-
-/**
- * An update of one operator that must leave at least one active admin. The active admins are read
- * (and on PostgreSQL locked, so a concurrent demotion waits and then sees this one) in the same
- * transaction as the write; SQLite's BEGIN IMMEDIATE serialises writers already.
- */
-async function guardedOperatorUpdate(
-  db: Database,
-  username: string,
-  change: { assignment: SQL; removesAdmin: boolean; action: string; detail?: unknown; extra?: SQL[] },
-  actor: string,
-): Promise<Operator> {
-  const now = nowIso();
-  const lock = db.dialect === 'postgres' ? sql.raw(' FOR UPDATE') : sql.raw('');
-  const results = await db.transaction([
-    sql`SELECT username FROM modules_console_operators WHERE role = 'admin' AND disabled_at IS NULL${lock}`,
-    sql`SELECT username, role, disabled_at FROM modules_console_operators WHERE username = ${username}${lock}`,
-    (previous) => {
-      const target = previous[1]!.rows[0] as { role: Role; disabled_at: string | null } | undefined;
-      if (!target) throw new NoSuchOperatorError();
-      const activeAdmins = previous[0]!.rows.map((row) => String(row.username));
-      if (change.removesAdmin && activeAdmins.includes(username) && activeAdmins.length === 1)
-        throw new LastAdminError();
-      return sql`UPDATE modules_console_operators SET ${change.assignment}, updated_at = ${now} WHERE username = ${username} RETURNING *`;
-    },
-    sql`INSERT INTO modules_console_activity (at, actor, action, target, detail_json)
-      VALUES (${now}, ${actor}, ${change.action}, ${username}, ${change.detail === undefined ? null : JSON.stringify(change.detail)})`,
-    ...(change.extra ?? []),
-  ]);
-  return toOperator(results[2]!.rows[0] as unknown as OperatorRow);
-}
+// input, and returns a typed result; the writes (and the last-admin guard) are lib/auth/operators.ts's,
+// shared with the CLI.
 
 function lastAdminMessage(actor: SettingsActor, username: string, verb: 'disable' | 'demote'): string {
   const self = !('kind' in actor) && actor.username === username;
@@ -149,22 +89,13 @@ export async function adminSetOperatorRole(
   if (!parsed.ok) return parsed.failure;
   const { username, role } = parsed.data;
   try {
-    const operator = await guardedOperatorUpdate(
-      db,
-      username,
-      {
-        assignment: sql`role = ${role}`,
-        removesAdmin: role !== 'admin',
-        action: 'operator.role',
-        detail: { role },
-      },
-      actorLabel(actor),
-    );
+    const operator = await setOperatorRole(db, username, role, actorLabel(actor));
     return { ok: true, message: `${operator.username} is now ${operator.role}.`, data: { operator } };
   } catch (error) {
     if (error instanceof LastAdminError)
       return failure('last_admin', lastAdminMessage(actor, username, 'demote'));
-    if (error instanceof NoSuchOperatorError) return failure('not_found', `No operator named "${username}".`);
+    if (error instanceof UnknownOperatorError)
+      return failure('not_found', `No operator named "${username}".`);
     throw error;
   }
 }
@@ -180,20 +111,8 @@ export async function adminDisableOperator(
   const parsed = parse(operatorTargetSchema, input);
   if (!parsed.ok) return parsed.failure;
   const { username } = parsed.data;
-  const now = nowIso();
   try {
-    const operator = await guardedOperatorUpdate(
-      db,
-      username,
-      {
-        // COALESCE keeps the first disabling time when an already disabled operator is disabled again.
-        assignment: sql`disabled_at = COALESCE(disabled_at, ${now})`,
-        removesAdmin: true,
-        action: 'operator.disable',
-        extra: [endSessionsOf(username, now)],
-      },
-      actorLabel(actor),
-    );
+    const operator = await disableOperator(db, username, actorLabel(actor));
     return {
       ok: true,
       message: `${operator.username} is disabled; their sessions were ended.`,
@@ -202,7 +121,8 @@ export async function adminDisableOperator(
   } catch (error) {
     if (error instanceof LastAdminError)
       return failure('last_admin', lastAdminMessage(actor, username, 'disable'));
-    if (error instanceof NoSuchOperatorError) return failure('not_found', `No operator named "${username}".`);
+    if (error instanceof UnknownOperatorError)
+      return failure('not_found', `No operator named "${username}".`);
     throw error;
   }
 }
