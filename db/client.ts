@@ -3,6 +3,7 @@ import type { Database } from './database';
 import { openSqliteDatabase } from './drivers/sqlite';
 import { openPgliteDatabase, openPostgresDatabase } from './drivers/postgres';
 import { migrate } from './migrate';
+import { configuredDatabases, currentDatabase } from './multi-database';
 
 export interface OpenOptions {
   /** Create a missing SQLite file (CLI migrate/seed); the web app refuses to invent an empty database. */
@@ -44,28 +45,45 @@ interface ProcessDb {
   promise: Promise<Database>;
 }
 
-const globalForDb = globalThis as typeof globalThis & { __foundupsDb?: ProcessDb };
+const globalForDb = globalThis as typeof globalThis & { __foundupsDbs?: Map<string, ProcessDb> };
+
+function processDbs(): Map<string, ProcessDb> {
+  return (globalForDb.__foundupsDbs ??= new Map());
+}
 
 /**
- * The process-wide database: one instance, kept on globalThis so dev hot reloads reuse it. Opening
- * migrates once. A failed open is not cached, so fixing the configuration and retrying works.
+ * The process-wide instance of one configured database: opened (and migrated) once, kept on
+ * globalThis so dev hot reloads reuse it. A failed open is not cached, so fixing the configuration and
+ * retrying works; a changed configuration for the name opens the new database.
  */
-export function getDb(): Promise<Database> {
-  const config = readDbConfig();
+export function getNamedDb(name: string, config: DbConfig): Promise<Database> {
   const key = describeDbConfig(config);
-  const current = globalForDb.__foundupsDb;
+  const dbs = processDbs();
+  const current = dbs.get(name);
   if (current && current.key === key) return current.promise;
+  if (current) void current.promise.then((db) => db.close()).catch(() => undefined);
   const promise = openDatabase(config);
-  globalForDb.__foundupsDb = { key, promise };
+  dbs.set(name, { key, promise });
   promise.catch(() => {
-    if (globalForDb.__foundupsDb?.promise === promise) globalForDb.__foundupsDb = undefined;
+    if (dbs.get(name)?.promise === promise) dbs.delete(name);
   });
   return promise;
 }
 
-/** Closes the process-wide database (tests, CLI shutdown). */
+/**
+ * The database of the current work: with one configured database, that one; with several, the one
+ * this request chose with the header switcher (or withDatabase / the default outside requests; see
+ * db/multi-database.ts).
+ */
+export async function getDb(): Promise<Database> {
+  const config = configuredDatabases();
+  const chosen = await currentDatabase(config);
+  return getNamedDb(chosen.name, chosen.config);
+}
+
+/** Closes the process-wide databases (tests, CLI shutdown). */
 export async function closeDb(): Promise<void> {
-  const current = globalForDb.__foundupsDb;
-  globalForDb.__foundupsDb = undefined;
-  if (current) await (await current.promise.catch(() => undefined))?.close();
+  const dbs = [...processDbs().values()];
+  processDbs().clear();
+  await Promise.all(dbs.map(async (entry) => (await entry.promise.catch(() => undefined))?.close()));
 }

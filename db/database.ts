@@ -19,6 +19,21 @@ export interface StepResult<T = Row> {
  */
 export type TxStep = SQL | ((results: StepResult[]) => SQL | null);
 
+/** Options of {@link Database.iterate}. */
+export interface IterateOptions {
+  /** Rows per batch (default 1,000). */
+  batchSize?: number;
+  /** PostgreSQL/PGlite: run in a READ ONLY transaction (SQLite: the dedicated connection is read-only anyway). */
+  readOnly?: boolean;
+  /**
+   * PostgreSQL/PGlite: `SET LOCAL statement_timeout` for the cursor's statements (each FETCH is bounded).
+   * SQLite cannot interrupt a step in-process: untrusted statements go through the SQL console's worker.
+   */
+  statementTimeoutMs?: number;
+  /** Stop (and release the connection) when aborted; the iterator then ends without an error. */
+  signal?: AbortSignal;
+}
+
 export interface BulkInsertOptions {
   /** Skip rows that violate a unique constraint instead of failing (INSERT OR IGNORE / ON CONFLICT DO NOTHING). */
   ignoreConflicts?: boolean;
@@ -50,6 +65,15 @@ export interface Database {
   ): Promise<number>;
   /** Runs a multi-statement script (migrations) in one transaction. */
   execScript(statements: readonly string[]): Promise<void>;
+  /**
+   * A read streamed in batches, for results too large to hold in memory (exports). One consistent
+   * snapshot, produced only as fast as the caller asks: SQLite iterates a statement on a dedicated
+   * read-only connection; PostgreSQL declares a cursor in a transaction on a dedicated pooled client
+   * (the read replica's when configured); PGlite does the same inside its one connection, so other
+   * queries wait until the iteration ends. Always finish the loop or call `return()` (a `for await`
+   * with `break` does) so the connection is released.
+   */
+  iterate<T = Row>(query: SQL, options?: IterateOptions): AsyncGenerator<T[], void, undefined>;
   close(): Promise<void>;
 }
 
@@ -105,4 +129,68 @@ export function chunkRows<T>(rows: readonly T[], columnsPerRow: number, maxParam
 /** `sql` for a comma-separated list of identifiers (already validated). */
 export function identifierList(names: readonly string[]): SQL {
   return sql.raw(names.map(quoteIdentifier).join(', '));
+}
+
+export const DEFAULT_ITERATE_BATCH_ROWS = 1_000;
+
+export function iterateBatchSize(options: IterateOptions | undefined): number {
+  const size = Math.trunc(options?.batchSize ?? DEFAULT_ITERATE_BATCH_ROWS);
+  if (!(size >= 1 && size <= 1_000_000)) throw new RangeError(`batchSize must be 1–1,000,000, not ${size}.`);
+  return size;
+}
+
+type Slot<T> = { kind: 'batch'; batch: T[] } | { kind: 'done' } | { kind: 'error'; error: unknown };
+
+/**
+ * Turns a producer that runs inside a scope (a transaction callback) into an async iterator with
+ * backpressure: `emit` resolves once the consumer asks for the next batch (true) or has stopped
+ * (false, and the producer should return so its scope closes). The iterator's `return()` waits for
+ * the scope to close, so the connection is released when the loop ends however it ends.
+ */
+export async function* demandDriven<T>(
+  produce: (emit: (batch: T[]) => Promise<boolean>) => Promise<void>,
+  signal?: AbortSignal,
+): AsyncGenerator<T[], void, undefined> {
+  let deliver: (slot: Slot<T>) => void = () => undefined;
+  let resume: ((more: boolean) => void) | null = null;
+  let stopped = false;
+  const nextSlot = () => new Promise<Slot<T>>((resolve) => (deliver = resolve));
+  let pending = nextSlot();
+  const emit = (batch: T[]) =>
+    stopped
+      ? Promise.resolve(false)
+      : new Promise<boolean>((resolve) => {
+          resume = resolve;
+          deliver({ kind: 'batch', batch });
+        });
+  const finished = produce(emit).then(
+    () => deliver({ kind: 'done' }),
+    (error: unknown) => deliver({ kind: 'error', error }),
+  );
+  const onAbort = () => {
+    // Also wakes a producer waiting for demand, so its scope closes even if the loop is never resumed.
+    stopped = true;
+    (resume as ((value: boolean) => void) | null)?.(false);
+    resume = null;
+    deliver({ kind: 'done' });
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    for (;;) {
+      if (signal?.aborted) return;
+      const slot = await pending;
+      if (slot.kind === 'error') throw slot.error;
+      if (slot.kind === 'done' || signal?.aborted) return;
+      pending = nextSlot();
+      // Let the producer read the next batch while this one is consumed (one batch of read-ahead).
+      (resume as ((value: boolean) => void) | null)?.(true);
+      resume = null;
+      yield slot.batch;
+    }
+  } finally {
+    stopped = true;
+    signal?.removeEventListener('abort', onAbort);
+    (resume as ((value: boolean) => void) | null)?.(false);
+    await finished;
+  }
 }

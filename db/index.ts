@@ -1,5 +1,13 @@
 // The one way into the database for the web app, the CLI and agent-side TypeScript code.
-export { readDbConfig, describeDbConfig, ConfigError, type DbConfig } from './config';
+export {
+  readDbConfig,
+  readDatabasesConfig,
+  describeDbConfig,
+  ConfigError,
+  type DbConfig,
+  type DatabasesConfig,
+  type NamedDbConfig,
+} from './config';
 export {
   sql,
   type Database,
@@ -9,6 +17,7 @@ export {
   DatabaseBusyError,
   quoteIdentifier,
 } from './database';
-export { getDb, closeDb, openDatabase } from './client';
+export { getDb, getNamedDb, closeDb, openDatabase } from './client';
+export { withDatabase, currentDatabase, configuredDatabases } from './multi-database';
 export { migrate, loadMigrations } from './migrate';
 export * from './namespaces';

@@ -7,9 +7,9 @@ import { IngestPage, parseReconciliation, queryRunDb, writeBulkMetricsFile } fro
 
 // The Ingest screen end to end on the run's demo root (FOUNDUPS_ROOT): an admin audits it, ingests a
 // domain and watches the run, reads and downloads the quarantined lines of a messy file, uploads a
-// file; viewers and reviewers get nothing. Screenshots go to /tmp/ingest-*.png.
+// file; viewers and reviewers get nothing. Screenshots go to $INGEST_SHOTS (default /tmp/shots/ingest).
 
-const SHOTS = '/tmp';
+const SHOTS = process.env.INGEST_SHOTS ?? '/tmp/shots/ingest';
 const BULK_LINES = 200_000;
 const MESSY = 'modules/infrastructure/wre_core/logs/wre_metrics.jsonl';
 
@@ -19,6 +19,7 @@ test.describe.configure({ mode: 'serial' });
 let capturedAction: { headers: Record<string, string>; body: string } | null = null;
 
 async function shot(page: Page, name: string): Promise<void> {
+  fs.mkdirSync(SHOTS, { recursive: true });
   await page.screenshot({ path: `${SHOTS}/ingest-${name}.png`, fullPage: true });
 }
 

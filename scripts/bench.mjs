@@ -12,6 +12,7 @@ const BENCHES = [
   { name: 'timeline', args: quick ? ['--events', '100000'] : ['--events', '1000000'] },
   { name: 'registry', args: quick ? ['--gb', '0.2'] : [] },
   { name: 'ingest', args: quick ? ['--lines', '100000'] : ['--lines', '1000000'] },
+  { name: 'rollups', args: quick ? ['--rows', '100000'] : ['--rows', '400000'] },
 ];
 
 let failed = 0;

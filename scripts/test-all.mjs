@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// The whole suite, in order: lint, typecheck, format check, unit + data-access tests (Vitest) and
-// end-to-end tests (Playwright). Every stage runs even when an earlier one failed, so one run shows
-// everything that is wrong; a summary table follows, and the last line is always
-// `tests: N passed, M failed[, K skipped]`. Exits non-zero when any stage failed.
+// The whole suite, in order: lint, typecheck, format check, unit + data-access tests (Vitest),
+// end-to-end tests (Playwright) and the crash/concurrency tests against the production build
+// (stress). Every stage runs even when an earlier one failed, so one run shows everything that is
+// wrong; a summary table follows, and the last line is always `tests: N passed, M failed[, K
+// skipped]`. Exits non-zero when any stage failed.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,7 @@ const isCI = process.env.CI === 'true' || process.env.CI === '1';
 const reportDir = fs.mkdtempSync(path.join(os.tmpdir(), 'foundups-test-all-'));
 const vitestJson = path.join(reportDir, 'vitest.json');
 const playwrightJson = path.join(reportDir, 'playwright.json');
+const stressJson = path.join(reportDir, 'stress.json');
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
 /** @typedef {{ passed: number, failed: number, skipped: number, note?: string }} Counts */
@@ -46,6 +48,19 @@ const stages = [
     args: [path.join(root, 'scripts/e2e.mjs'), '--reporter=list,json'],
     env: { PLAYWRIGHT_JSON_OUTPUT_FILE: playwrightJson },
     counts: () => playwrightCounts(playwrightJson),
+  },
+  {
+    // Against the production build e2e just made: kill -9 mid-burst of approvals and mid-ingest, and
+    // 5 s of four Python agents writing while reviewers work (scripts/stress/; full runs: npm run stress).
+    name: 'stress',
+    command: process.execPath,
+    args: [
+      path.join(root, 'scripts/stress/run-tests.mjs'),
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${stressJson}`,
+    ],
+    counts: () => vitestCounts(stressJson),
   },
 ];
 

@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ConfigError, describeDbConfig, readDbConfig } from '@/db/config';
+import {
+  ConfigError,
+  type DatabasesConfig,
+  describeDbConfig,
+  inferTone,
+  readDatabasesConfig,
+  readDbConfig,
+} from '@/db/config';
 import { DatabaseBusyError, sql } from '@/db/database';
 import {
   SQLITE_BUSY_TIMEOUT_MS,
@@ -191,6 +198,166 @@ describe('describeDbConfig', () => {
       readUrl: 'postgres://ro:pw-read@replica/f',
     });
     expect(text).toBe('PostgreSQL postgres://app:***@db/f (reads: postgres://ro:***@replica/f)');
+  });
+});
+
+describe('readDatabasesConfig (several named databases)', () => {
+  function databases(vars: Record<string, string>): DatabasesConfig {
+    return readDatabasesConfig(vars as NodeJS.ProcessEnv);
+  }
+  function databasesError(vars: Record<string, string>): ConfigError {
+    try {
+      databases(vars);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return error as ConfigError;
+    }
+    throw new Error(`readDatabasesConfig accepted ${JSON.stringify(vars)}`);
+  }
+
+  it('keeps the single DATABASE_URL / FOUNDUPS_DB_PATH form as one database named default', () => {
+    expect(databases({ FOUNDUPS_DB_PATH: 'var/a.db' })).toEqual({
+      databases: [
+        { name: 'default', tone: 'neutral', config: { dialect: 'sqlite', path: path.resolve('var/a.db') } },
+      ],
+      defaultName: 'default',
+    });
+    expect(databases({ DATABASE_URL: 'pglite:' }).databases[0]?.config).toEqual({
+      dialect: 'pglite',
+      dataDir: undefined,
+    });
+    // FOUNDUPS_DATABASE may name it, and only it.
+    expect(databases({ FOUNDUPS_DATABASE: 'default' }).defaultName).toBe('default');
+    expect(databasesError({ FOUNDUPS_DATABASE: 'prod' }).message).toBe(
+      'There is no database named "prod"; configured: default.',
+    );
+  });
+
+  it('reads name=url entries separated by ; or new lines, in order, with the first as default', () => {
+    const config = databases({
+      FOUNDUPS_DATABASES:
+        ' prod = file:data/foundups.db ;\nstaging=postgres://app:pw@db:5432/staging;dev=pglite:;',
+    });
+    expect(config.defaultName).toBe('prod');
+    expect(config.databases).toEqual([
+      {
+        name: 'prod',
+        tone: 'production',
+        config: { dialect: 'sqlite', path: path.resolve('data/foundups.db') },
+      },
+      {
+        name: 'staging',
+        tone: 'staging',
+        config: {
+          dialect: 'postgres',
+          url: 'postgres://app:pw@db:5432/staging',
+          readUrl: undefined,
+          schema: undefined,
+        },
+      },
+      { name: 'dev', tone: 'development', config: { dialect: 'pglite', dataDir: undefined } },
+    ]);
+    // readDbConfig (the CLI, background work) is the default one, or the one FOUNDUPS_DATABASE names.
+    expect(readDbConfig({ FOUNDUPS_DATABASES: 'prod=sqlite:p.db;staging=sqlite:s.db' } as never)).toEqual({
+      dialect: 'sqlite',
+      path: path.resolve('p.db'),
+    });
+    expect(
+      readDbConfig({
+        FOUNDUPS_DATABASES: 'prod=sqlite:p.db;staging=sqlite:s.db',
+        FOUNDUPS_DATABASE: 'staging',
+      } as never),
+    ).toEqual({ dialect: 'sqlite', path: path.resolve('s.db') });
+  });
+
+  it('reads the JSON form inline or from FOUNDUPS_DATABASES_FILE, with replicas, schemas and tones', () => {
+    const json = {
+      default: 'staging',
+      databases: {
+        prod: { url: 'postgres://db/prod', readUrl: 'postgres://replica/prod', schema: 'console' },
+        staging: 'sqlite:staging.db',
+        lab: { url: 'pglite:', tone: 'production' },
+      },
+    };
+    const inline = databases({ FOUNDUPS_DATABASES: JSON.stringify(json) });
+    expect(inline.defaultName).toBe('staging');
+    expect(inline.databases.map((entry) => [entry.name, entry.tone])).toEqual([
+      ['prod', 'production'],
+      ['staging', 'staging'],
+      ['lab', 'production'],
+    ]);
+    expect(inline.databases[0]?.config).toEqual({
+      dialect: 'postgres',
+      url: 'postgres://db/prod',
+      readUrl: 'postgres://replica/prod',
+      schema: 'console',
+    });
+    const dir = tempDir();
+    try {
+      const file = path.join(dir, 'databases.json');
+      fs.writeFileSync(file, JSON.stringify(json));
+      expect(databases({ FOUNDUPS_DATABASES_FILE: file })).toEqual(inline);
+      // FOUNDUPS_DATABASE overrides the file's default.
+      expect(databases({ FOUNDUPS_DATABASES_FILE: file, FOUNDUPS_DATABASE: 'prod' }).defaultName).toBe(
+        'prod',
+      );
+      const missing = databasesError({ FOUNDUPS_DATABASES_FILE: path.join(dir, 'nope.json') });
+      expect(missing.message).toMatch(/FOUNDUPS_DATABASES_FILE .*nope\.json cannot be read \(ENOENT\)\.$/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it.each([
+    [{ FOUNDUPS_DATABASES: 'prod' }, /expected name=url entries separated by ';'/],
+    [{ FOUNDUPS_DATABASES: 'Prod=sqlite:a.db' }, /database name "Prod" must be 1–32 lowercase letters/],
+    [{ FOUNDUPS_DATABASES: 'prod=' }, /database "prod" has no URL after '='/],
+    [{ FOUNDUPS_DATABASES: ' ; ' }, /lists no database/],
+    [{ FOUNDUPS_DATABASES: 'a=sqlite:a.db;a=sqlite:b.db' }, /Database "a" is configured twice/],
+    [{ FOUNDUPS_DATABASES: 'a=sqlite:x.db;b=file:x.db' }, /Databases "a" and "b" are the same database/],
+    [
+      { FOUNDUPS_DATABASES: 'prod=sqlite:a.db', FOUNDUPS_DATABASE: 'staging' },
+      /no database named "staging" \(FOUNDUPS_DATABASE\); configured: prod/,
+    ],
+    [
+      { FOUNDUPS_DATABASES: 'prod=sqlite:a.db', DATABASE_URL: 'sqlite:b.db' },
+      /DATABASE_URL is set as well as FOUNDUPS_DATABASES/,
+    ],
+    [{ FOUNDUPS_DATABASES: 'prod=sqlite:a.db', FOUNDUPS_DB_PATH: 'b.db' }, /FOUNDUPS_DB_PATH is set as well/],
+    [{ FOUNDUPS_DATABASES: 'prod=sqlite:a.db', FOUNDUPS_DATABASES_FILE: 'x.json' }, /not both/],
+    [{ FOUNDUPS_DATABASES: '{"databases": {"prod": 3}}' }, /must look like .* \(databases\.prod: /],
+    [{ FOUNDUPS_DATABASES: '{"databases": {}, "extra": 1}' }, /must look like/],
+    [{ FOUNDUPS_DATABASES: '{"databases": ' }, /FOUNDUPS_DATABASES is not valid JSON/],
+    [
+      { FOUNDUPS_DATABASES: '{"databases": {"a": {"url": "sqlite:a.db", "readUrl": "postgres://r/a"}}}' },
+      /read replica \(readUrl\) needs a postgres:\/\/ database URL/,
+    ],
+    [
+      { FOUNDUPS_DATABASES: '{"databases": {"a": {"url": "postgres://h/a", "schema": "x; drop"}}}' },
+      /database "a" schema must be a plain identifier/,
+    ],
+  ])('refuses %j with one clear sentence', (vars, message) => {
+    const error = databasesError(vars);
+    expect(error.message).toMatch(message);
+    expectOneClearSentence(error);
+  });
+
+  it('names the entry and hides its password when a URL is malformed', () => {
+    const error = databasesError({
+      FOUNDUPS_DATABASES: 'prod=sqlite:a.db;staging=mysql://root:s3cret-x@db/s',
+    });
+    expect(error.message).toMatch(/^FOUNDUPS_DATABASES database "staging" must start with postgres:\/\//);
+    expectOneClearSentence(error, 's3cret-x');
+    const noDb = databasesError({ FOUNDUPS_DATABASES: 'prod=postgres://app:s3cret-y@db:5432' });
+    expect(noDb.message).toMatch(/^FOUNDUPS_DATABASES database "prod" names no database/);
+    expectOneClearSentence(noDb, 's3cret-y');
+  });
+
+  it('infers a tone from the name: production red, staging amber, development green', () => {
+    expect(['prod', 'production', 'live', 'prod-eu'].map(inferTone)).toEqual(Array(4).fill('production'));
+    expect(['staging', 'stag', 'uat', 'qa', 'preprod'].map(inferTone)).toEqual(Array(5).fill('staging'));
+    expect(['dev', 'local', 'test', 'demo', 'dev_2'].map(inferTone)).toEqual(Array(5).fill('development'));
+    expect(['default', 'eu', 'producer'].map(inferTone)).toEqual(['neutral', 'neutral', 'neutral']);
   });
 });
 

@@ -358,7 +358,7 @@ describeEachDatabase('ingest engine: the nasty corpus', (use) => {
     expect(summary(files.get(PERMISSIONS))).toEqual(['ingested', 'permission_events', 19, 1, 0, 0, 0]);
     expect(files.get(PERMISSIONS)!.alreadyPresent).toBe(18);
     const tail = await db.get<{ agent_id: string; line_no: number }>(
-      sql`SELECT p.agent_id, l.line_no FROM modules_console_ingest_lines l JOIN permission_events p ON p.id = l.target_id WHERE l.target_table = 'permission_events' ORDER BY l.line_no DESC LIMIT 1`,
+      sql`SELECT p.agent_id, l.line_no FROM modules_console_ingest_lines l JOIN modules_console_ingest_files f ON f.id = l.file_id JOIN permission_events p ON p.id = l.target_id WHERE f.target_table = 'permission_events' ORDER BY l.line_no DESC LIMIT 1`,
     );
     expect({ ...tail, line_no: Number(tail!.line_no) }).toEqual({ agent_id: 'qwen', line_no: 19 });
     expect(grown.totals.inserted).toBe(2);

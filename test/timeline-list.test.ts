@@ -467,3 +467,107 @@ describe('CSV export escaping', () => {
     });
   });
 });
+
+/** The wall key as time.ts defines it, computed in JS for any text (well-formed or not). */
+function jsWallKey(value: string): string {
+  const bare = value.replaceAll('+00:00', '').replaceAll('Z', '');
+  const fraction = bare.charAt(19) === '.' ? `${bare}00000`.slice(19, 26) : '.000000';
+  const clock =
+    value.length >= 19 ? value.slice(11, 19) : value.length >= 16 ? `${value.slice(11, 16)}:00` : '00:00:00';
+  return `${value.slice(0, 10)} ${clock}${fraction}`;
+}
+
+describeEachDatabase('timeline list at minute and day boundaries', (use) => {
+  // Values around the minutes the cursors, bounds and guards split on: both text forms, date-only and
+  // minute-only values, fractions, midnight and 23:59, and two that are date-like but not times (an
+  // hour without minutes, 'YYYY-MM-DD HH', is not a form time.ts reads).
+  const values = [
+    '2025-03-10',
+    '2025-03-10 00:00',
+    '2025-03-10 00:00:00',
+    '2025-03-10T00:00',
+    '2025-03-10T00:00:00.000001',
+    '2025-03-10 11:59',
+    '2025-03-10 11:59:59.999999',
+    '2025-03-10T11:59:30',
+    '2025-03-10 12:00',
+    '2025-03-10 12:00:00',
+    '2025-03-10T12:00:00',
+    '2025-03-10T12:00:00.5',
+    '2025-03-10 12:00:59',
+    '2025-03-10T12:00:59.999999',
+    '2025-03-10 12:01',
+    '2025-03-10T12:01:00Z',
+    '2025-03-10 23:59',
+    '2025-03-10T23:59:59.999999',
+    '2025-03-10 23:59:59',
+    '2025-03-11',
+    '2025-03-11 00:00:00',
+    '2025-03-11T00:00:00.000000+00:00',
+    '2025-03-11 ab:cd:ef',
+    '2025-03-1x 10:00:00',
+    '2025-03-09T23:59:59.999999',
+  ];
+  const rows: { id: string; key: string }[] = [];
+
+  beforeAll(async () => {
+    const { db } = use();
+    // Each value three times (ties on equal keys across pages), in a source without offsets.
+    for (let copy = 0; copy < 3; copy++)
+      for (const value of values)
+        await db.run(
+          sql`INSERT INTO agents_breadcrumbs (session_id, timestamp, action, agent_id) VALUES ('s', ${value}, 'edge', 'edge_agent')`,
+        );
+    const stored = await db.all<{ id: number; t: string }>(
+      sql`SELECT id, "timestamp" AS t FROM agents_breadcrumbs`,
+    );
+    for (const row of stored) rows.push({ id: String(row.id), key: jsWallKey(row.t) });
+    rows.sort((a, b) => (a.key !== b.key ? (a.key < b.key ? 1 : -1) : Number(b.id) - Number(a.id)));
+  });
+
+  const listed = async (db: Database, filters: TimelineFilters, limit: number) =>
+    (await allPages(db, { ...filters, sources: ['breadcrumbs'] }, limit)).flat().map((e) => e.id);
+
+  it('pages through every value exactly once in key order, at every page size', async () => {
+    for (const limit of [1, 2, 3, 5, 7, 50])
+      expect(await listed(use().db, {}, limit), `page size ${limit}`).toEqual(rows.map((row) => row.id));
+  });
+
+  it('ranges [from, to) that start or end on the boundary minutes hold exactly their keys', async () => {
+    const edges = [
+      '2025-03-10T00:00:00.000Z',
+      '2025-03-10T00:00:00.001Z',
+      '2025-03-10T11:59:00.000Z',
+      '2025-03-10T12:00:00.000Z',
+      '2025-03-10T12:00:30.000Z',
+      '2025-03-10T12:01:00.000Z',
+      '2025-03-10T23:59:00.000Z',
+      '2025-03-10T23:59:59.999Z',
+      '2025-03-11T00:00:00.000Z',
+    ].map((text) => new Date(text));
+    for (const from of edges)
+      for (const to of edges) {
+        if (to <= from) continue;
+        const lo = `${from.toISOString().slice(0, 10)} ${from.toISOString().slice(11, 23)}000`;
+        const hi = `${to.toISOString().slice(0, 10)} ${to.toISOString().slice(11, 23)}000`;
+        const want = rows.filter((row) => row.key >= lo && row.key < hi).map((row) => row.id);
+        expect(await listed(use().db, { from, to }, 4), `${lo} – ${hi}`).toEqual(want);
+      }
+  });
+
+  it('resumes after any row and counts what is newer than it', async () => {
+    const { db } = use();
+    const all = (await getTimelinePage(db, { sources: ['breadcrumbs'] }, { limit: 500 })).events;
+    expect(all.map((e) => e.id)).toEqual(rows.map((row) => row.id));
+    for (const [index, event] of all.entries()) {
+      const next = await getTimelinePage(
+        db,
+        { sources: ['breadcrumbs'] },
+        { cursor: event.cursor, limit: 2 },
+      );
+      expect(next.events.map((e) => e.id)).toEqual(all.slice(index + 1, index + 3).map((e) => e.id));
+      const newer = await countNewerEvents(db, { sources: ['breadcrumbs'] }, { cursor: event.cursor });
+      expect(newer.count).toBe(index);
+    }
+  });
+});

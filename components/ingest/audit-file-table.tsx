@@ -64,7 +64,7 @@ export function AuditFileTable({
             <th scope="col" className={`${TH} hidden md:table-cell`}>
               Writers · risk
             </th>
-            <th scope="col" className={TH}>
+            <th scope="col" className={`${TH} hidden sm:table-cell`}>
               Status
             </th>
             <th scope="col" className={`${TH} hidden lg:table-cell`}>
@@ -83,7 +83,7 @@ export function AuditFileTable({
                   data-file={file.relativePath}
                   data-status={file.status.state}
                 >
-                  <td className={`${TD} min-w-48`}>
+                  <td className={`${TD} min-w-40 sm:min-w-48`}>
                     <button
                       type="button"
                       onClick={() => toggle(file.path)}
@@ -107,6 +107,9 @@ export function AuditFileTable({
                         {file.root}
                       </p>
                     )}
+                    <div className="mt-1.5 pl-4 sm:hidden">
+                      <FileStatus file={file} />
+                    </div>
                     <div className="mt-1.5 pl-4 lg:hidden">
                       <FileIngestControl
                         target={{ scope: 'file', path: file.path }}
@@ -148,19 +151,9 @@ export function AuditFileTable({
                     </span>
                     <RiskBadge risk={file.concurrencyRisk} title={file.riskReasons.join('; ')} />
                   </td>
-                  <td className={`${TD} min-w-28`}>
-                    <FileStateBadge
-                      state={file.status.state}
-                      label={file.status.label}
-                      title={file.status.detail}
-                    />
-                    {file.status.fraction !== null && file.status.state !== 'not_ingested' && (
-                      <ProgressBar
-                        fraction={file.status.fraction}
-                        className="mt-1.5 h-1 w-24"
-                        tone={file.status.state === 'done' ? 'emerald' : 'sky'}
-                      />
-                    )}
+                  {/* Below sm the status sits under the file name: a phone has no room for a third column. */}
+                  <td className={`${TD} hidden min-w-28 sm:table-cell`}>
+                    <FileStatus file={file} />
                   </td>
                   <td className={`${TD} hidden lg:table-cell`}>
                     <FileIngestControl
@@ -183,6 +176,21 @@ export function AuditFileTable({
         </tbody>
       </table>
     </div>
+  );
+}
+
+function FileStatus({ file }: { file: AuditFileRow }) {
+  return (
+    <>
+      <FileStateBadge state={file.status.state} label={file.status.label} title={file.status.detail} />
+      {file.status.fraction !== null && file.status.state !== 'not_ingested' && (
+        <ProgressBar
+          fraction={file.status.fraction}
+          className="mt-1.5 h-1 w-24"
+          tone={file.status.state === 'done' ? 'emerald' : 'sky'}
+        />
+      )}
+    </>
   );
 }
 

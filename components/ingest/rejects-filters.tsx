@@ -11,8 +11,9 @@ import {
   rejectsParams,
 } from './search-params';
 
-const SELECT =
-  'h-9 w-full rounded-md border border-zinc-300 bg-white px-2 text-sm sm:w-auto sm:max-w-80 dark:border-zinc-700 dark:bg-zinc-900';
+const SELECT_BASE =
+  'h-9 w-full rounded-md border border-zinc-300 bg-white px-2 text-sm dark:border-zinc-700 dark:bg-zinc-900';
+const SELECT = `${SELECT_BASE} sm:w-auto sm:max-w-80`;
 
 /** Run and file pickers, reason chips with their counts, and the downloads of what is filtered. */
 export function RejectsFilters({
@@ -53,10 +54,12 @@ export function RejectsFilters({
             ))}
           </select>
         </label>
-        <label className="flex flex-col gap-1 text-xs font-medium text-zinc-600 dark:text-zinc-400">
+        {/* File paths are long: this one takes the row's remaining width instead of being cut at 20rem. */}
+        <label className="flex min-w-0 flex-col gap-1 text-xs font-medium text-zinc-600 sm:min-w-64 sm:flex-1 dark:text-zinc-400">
           File
           <select
-            className={SELECT}
+            className={SELECT_BASE}
+            title={files.find((file) => file.id === query.fileId)?.label}
             value={query.fileId ?? ''}
             onChange={(event) => set({ fileId: event.target.value ? Number(event.target.value) : undefined })}
           >

@@ -1,7 +1,7 @@
 'use client';
 
 import { useRouter } from 'next/navigation';
-import { useState, useTransition } from 'react';
+import { useEffect, useState, useTransition } from 'react';
 import { Button } from '@/components/ui/button';
 
 type Result = { ok: true; message: string } | { ok: false; error: string };
@@ -29,6 +29,13 @@ export function ActionButton({
   const router = useRouter();
   const [pending, start] = useTransition();
   const [outcome, setOutcome] = useState<Result | null>(null);
+  // A success note ("Scan started.") describes a moment; the job's own status takes over, so the note
+  // goes after a while instead of contradicting it once the job is done. Errors stay until the next try.
+  useEffect(() => {
+    if (!outcome?.ok) return;
+    const timer = setTimeout(() => setOutcome(null), 8_000);
+    return () => clearTimeout(timer);
+  }, [outcome]);
   const onClick = () => {
     if (confirm && !window.confirm(confirm)) return;
     start(async () => {

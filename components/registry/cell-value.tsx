@@ -87,7 +87,7 @@ export function CellValue({ value, column }: { value: unknown; column: string })
   }
   if (isBlobValue(value)) {
     return (
-      <span className="font-mono text-xs text-purple-700 dark:text-purple-300">
+      <span className="font-mono text-xs whitespace-nowrap text-purple-700 dark:text-purple-300">
         BLOB · {formatBytes(value.$blob)}
       </span>
     );

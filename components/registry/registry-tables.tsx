@@ -86,6 +86,7 @@ const FLAG_LABEL: Record<ComplianceFlag['kind'], string> = {
   'no-primary-key': 'no primary key',
   'missing-time-index': 'no time index',
   'missing-actor-time-index': 'no (actor, time) index',
+  'missing-type-time-index': 'no (type, time) index',
   'invalid-json': 'invalid JSON',
 };
 

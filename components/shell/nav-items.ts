@@ -16,5 +16,8 @@ export const NAV_ITEMS: readonly NavItem[] = [
   { href: '/satellites', label: 'Satellites', ready: true, role: 'viewer' },
   { href: '/ingest', label: 'Ingest', ready: true, role: 'admin' },
   { href: '/sql', label: 'SQL', ready: true, role: 'admin' },
+  { href: '/health', label: 'Health', ready: true, role: 'admin' },
+  { href: '/backups', label: 'Backups', ready: true, role: 'admin' },
+  { href: '/retention', label: 'Retention', ready: true, role: 'admin' },
   { href: '/settings', label: 'Settings', ready: true, role: 'viewer' },
 ];

@@ -51,21 +51,19 @@ export function TimelineToolbar({
         // A failed poll (offline, aborted) is retried on the next tick; the list itself is unaffected.
       }
     };
-    const start = () => {
+    // Polls only while the tab is visible: a hidden tab makes no requests at all, and showing it
+    // again checks at once (what arrived meanwhile) before the regular polling resumes.
+    const schedule = () => {
       window.clearInterval(timer);
-      if (document.visibilityState === 'visible') {
-        void check();
-        timer = window.setInterval(() => void check(), POLL_MS);
-      }
+      timer =
+        document.visibilityState === 'visible' ? window.setInterval(() => void check(), POLL_MS) : undefined;
     };
     const onVisibility = () => {
-      if (document.visibilityState === 'visible') start();
-      else {
-        window.clearInterval(timer);
-        controller?.abort();
-      }
+      if (document.visibilityState === 'visible') void check();
+      else controller?.abort();
+      schedule();
     };
-    timer = window.setInterval(() => void check(), POLL_MS);
+    schedule();
     document.addEventListener('visibilitychange', onVisibility);
     return () => {
       window.clearInterval(timer);

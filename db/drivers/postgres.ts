@@ -4,14 +4,18 @@ import pg from 'pg';
 import {
   type BulkInsertOptions,
   type Database,
+  type IterateOptions,
   type Row,
   type StepResult,
   type TxStep,
   chunkRows,
+  demandDriven,
+  iterateBatchSize,
   quoteIdentifier,
   renderQuery,
 } from '../database';
 import { ConfigError } from '../config';
+import { recordStatement } from './observe';
 
 /** PostgreSQL's limit on bound parameters per statement. */
 const PG_MAX_PARAMS = 65535;
@@ -37,7 +41,9 @@ function bindable(value: unknown): unknown {
 
 async function executeOn<T>(executor: PgExecutor, query: SQL): Promise<StepResult<T>> {
   const { sql: text, params } = renderQuery('postgres', query);
+  const started = performance.now();
   const result = await executor.query(text, params.map(bindable));
+  recordStatement(text, performance.now() - started, /^\s*(SELECT|WITH)\b/i.test(text) ? 'read' : 'write');
   return { rows: result.rows as T[], changes: result.rowCount };
 }
 
@@ -119,6 +125,35 @@ abstract class PgLikeDatabase implements Database {
       for (const statement of statements) if (statement.trim()) await executor.query(statement, []);
     });
   }
+  /** The transaction a streamed read runs in (PostgreSQL: a client of the read pool). */
+  protected inReadTransaction<T>(fn: (executor: PgExecutor) => Promise<T>): Promise<T> {
+    return this.inTransaction(fn);
+  }
+  /**
+   * A server-side cursor (DECLARE … NO SCROLL CURSOR, then FETCH FORWARD batch by batch) inside one
+   * transaction: PostgreSQL produces only the rows fetched, and the next FETCH waits until the caller
+   * has taken the previous batch. Parameters stay bound (DECLARE accepts them like the query would).
+   */
+  iterate<T = Row>(query: SQL, options: IterateOptions = {}): AsyncGenerator<T[], void, undefined> {
+    const batchSize = iterateBatchSize(options);
+    const { sql: text, params } = renderQuery('postgres', query);
+    const timeout = options.statementTimeoutMs;
+    return demandDriven<T>(
+      (emit) =>
+        this.inReadTransaction(async (executor) => {
+          if (options.readOnly) await executor.query('SET TRANSACTION READ ONLY', []);
+          if (timeout !== undefined)
+            await executor.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.trunc(timeout))}`, []);
+          await executor.query(`DECLARE fu_iterate NO SCROLL CURSOR FOR ${text}`, params.map(bindable));
+          for (;;) {
+            const { rows } = await executor.query(`FETCH FORWARD ${batchSize} FROM fu_iterate`, []);
+            if (rows.length && !(await emit(rows as T[]))) return;
+            if (rows.length < batchSize) return;
+          }
+        }),
+      options.signal,
+    );
+  }
 }
 
 function clientExecutor(client: pg.PoolClient | pg.Pool): PgExecutor {
@@ -167,6 +202,21 @@ export class PostgresDatabase extends PgLikeDatabase {
   }
   protected async inTransaction<T>(fn: (executor: PgExecutor) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const result = await fn(clientExecutor(client));
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+  protected override async inReadTransaction<T>(fn: (executor: PgExecutor) => Promise<T>): Promise<T> {
+    if (!this.readPool) return this.inTransaction(fn);
+    const client = await this.readPool.connect();
     try {
       await client.query('BEGIN');
       const result = await fn(clientExecutor(client));

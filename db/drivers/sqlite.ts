@@ -5,14 +5,18 @@ import type { SQL } from 'drizzle-orm';
 import {
   type BulkInsertOptions,
   type Database,
+  type IterateOptions,
   type Row,
   type StepResult,
   type TxStep,
+  DatabaseBusyError,
+  iterateBatchSize,
   quoteIdentifier,
   renderQuery,
   translateDbError,
 } from '../database';
 import { ConfigError } from '../config';
+import { recordBusyError, recordStatement } from './observe';
 
 /** Busy timeout in ms: at least the agents' 5000 so the console waits for them as they wait for it. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -107,11 +111,14 @@ export class SqliteDatabase implements Database {
     const { sql: text, params } = renderQuery('sqlite', query);
     const statement = this.prepare(text);
     const bound = params.map(bindable);
+    const started = performance.now();
     if (statement.reader) {
       const rows = statement.all(...bound) as T[];
+      recordStatement(text, performance.now() - started, 'read');
       return { rows, changes: rows.length };
     }
     const info = statement.run(...bound);
+    recordStatement(text, performance.now() - started, 'write');
     return { rows: [], changes: info.changes };
   }
 
@@ -120,7 +127,9 @@ export class SqliteDatabase implements Database {
       if (this.closed) throw new Error('The database connection is closed.');
       return Promise.resolve(fn());
     } catch (error) {
-      return Promise.reject(translateDbError(error));
+      const translated = translateDbError(error);
+      if (translated instanceof DatabaseBusyError) recordBusyError();
+      return Promise.reject(translated);
     }
   }
 
@@ -143,7 +152,9 @@ export class SqliteDatabase implements Database {
   /** Synchronous BEGIN IMMEDIATE transaction: for callers inside db/ that need it (ingest, seed). */
   writeSync<T>(fn: () => T): T {
     const conn = this.connection;
+    const started = performance.now();
     conn.prepare('BEGIN IMMEDIATE').run();
+    recordStatement('BEGIN IMMEDIATE', performance.now() - started, 'begin');
     try {
       const result = fn();
       conn.prepare('COMMIT').run();
@@ -197,6 +208,57 @@ export class SqliteDatabase implements Database {
         for (const statement of statements) if (statement.trim()) this.connection.exec(statement);
       });
     });
+  }
+
+  /**
+   * Streams a read on a dedicated read-only connection: better-sqlite3's `.iterate()` keeps its
+   * connection busy until the loop ends, and the shared connection must stay free for other requests.
+   * The dedicated connection sees one snapshot (WAL) and never takes a write lock. An in-memory
+   * database has no second connection, so there the rows are read at once and handed out in batches.
+   */
+  async *iterate<T = Row>(query: SQL, options: IterateOptions = {}): AsyncGenerator<T[], void, undefined> {
+    const batchSize = iterateBatchSize(options);
+    if (this.closed) throw new Error('The database connection is closed.');
+    const { sql: text, params } = renderQuery('sqlite', query);
+    const bound = params.map(bindable);
+    if (this.connection.memory) {
+      let rows: T[];
+      try {
+        rows = this.prepare(text).all(...bound) as T[];
+      } catch (error) {
+        throw translateDbError(error);
+      }
+      for (let i = 0; i < rows.length; i += batchSize) {
+        if (options.signal?.aborted) return;
+        yield rows.slice(i, i + batchSize);
+      }
+      return;
+    }
+    let reader: BetterSqlite3.Database | undefined;
+    try {
+      reader = new BetterSqlite3(this.file, {
+        readonly: true,
+        fileMustExist: true,
+        timeout: SQLITE_BUSY_TIMEOUT_MS,
+      });
+      reader.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
+      const statement = reader.prepare(text);
+      if (!statement.reader) throw new Error('iterate() is for statements that return rows.');
+      let batch: T[] = [];
+      for (const row of statement.iterate(...bound) as IterableIterator<T>) {
+        batch.push(row);
+        if (batch.length < batchSize) continue;
+        if (options.signal?.aborted) return;
+        yield batch;
+        batch = [];
+      }
+      if (batch.length && !options.signal?.aborted) yield batch;
+    } catch (error) {
+      throw translateDbError(error);
+    } finally {
+      // Closing ends the statement's iteration (and its read snapshot) when the caller stopped early.
+      reader?.close();
+    }
   }
 
   close(): Promise<void> {

@@ -26,6 +26,7 @@
  * seedScale(db, { events, posts?, pendingPosts?, now?, days?, seed?, batchSize?, force? }) — see scale.ts.
  * createDemoRoot(root, { now?, seed? }) — see demo-root.ts.
  */
+import { refreshRollups } from '@/lib/timeline/rollups';
 import type { Database } from '../database';
 import { DatabaseBusyError, renderQuery, sql, translateDbError } from '../database';
 import type { SqliteDatabase } from '../drivers/sqlite';
@@ -215,6 +216,8 @@ export async function seedDemo(db: Database, options: SeedDemoOptions = {}): Pro
     rowsPerSecond: 0,
     skipped,
   };
+  // Inserts fire no rollup work on SQLite: fold the seeded rows now (seedScale folds its own).
+  await refreshRollups(db);
   if (options.root) report.root = await createDemoRoot(options.root, { now, seed });
   if (scale > 0) report.scale = await seedScale(db, { events: scale, now, seed });
   report.seconds = (performance.now() - started) / 1000;

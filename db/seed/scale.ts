@@ -1,3 +1,4 @@
+import { refreshRollups } from '@/lib/timeline/rollups';
 import type { Database } from '../database';
 import { renderQuery, sql } from '../database';
 import type { SqliteDatabase } from '../drivers/sqlite';
@@ -464,6 +465,8 @@ export async function seedScale(db: Database, options: SeedScaleOptions): Promis
     }
   }
   const seconds = (performance.now() - started) / 1000;
+  // Inserts fire no rollup work on SQLite: fold the new rows now, so the first chart reads rollups only.
+  await refreshRollups(db);
   return {
     events,
     posts,

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
 import { DatabaseBusyError } from '@/db/database';
+import { requestDatabaseRefusal } from '@/db/multi-database';
 import { ForbiddenError, UnauthenticatedError, authorize } from '@/lib/auth/current';
 import type { Operator } from '@/lib/auth/operators';
 import type { Role } from '@/lib/auth/roles';
@@ -23,7 +24,8 @@ function formDataToObject(form: FormData): Record<string, unknown> {
 }
 
 /**
- * The one shape of every server action: authorise (role) → parse (zod; FormData coerced) → body.
+ * The one shape of every server action: same database as the page → authorise (role) → parse (zod;
+ * FormData coerced) → body. A page rendered for one database never writes to another (db/multi-database.ts).
  * Known failures come back as `{ ok: false, error }`; nothing throws to the client as a 500.
  */
 export function validatedAction<S extends z.ZodType, R>(
@@ -32,6 +34,8 @@ export function validatedAction<S extends z.ZodType, R>(
   body: (input: z.output<S>, operator: Operator) => Promise<R>,
 ): (input: FormData | z.input<S>) => Promise<R | { ok: false; error: string; fieldErrors?: FieldErrors }> {
   return async (input) => {
+    const crossing = await requestDatabaseRefusal();
+    if (crossing) return { ok: false, error: crossing };
     let operator: Operator;
     try {
       operator = await authorize(role);

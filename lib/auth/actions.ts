@@ -35,9 +35,15 @@ function safeNext(next: string | undefined): string {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
 }
 
+/**
+ * A new, server-generated token for every sign-in; a session cookie the browser already had (someone
+ * else's, or one planted before sign-in) is revoked, never adopted.
+ */
 async function startSession(operatorId: number): Promise<void> {
   const h = await headers();
   const db = await getDb();
+  const previous = (await cookies()).get(SESSION_COOKIE)?.value;
+  if (previous) await revokeSession(db, previous);
   const { token } = await createSession(db, operatorId, {
     userAgent: h.get('user-agent'),
     ip: await clientAddress(),

@@ -49,8 +49,18 @@ export async function clientAddress(): Promise<string> {
   return h.get('x-forwarded-for')?.split(',')[0]?.trim() || h.get('x-real-ip') || 'local';
 }
 
-/** Cookies are Secure when the console is served over HTTPS (directly or behind a proxy). */
+/**
+ * Cookies are Secure when the console is served over HTTPS, directly or behind a proxy: Next's server
+ * sets x-forwarded-proto from the socket when no proxy did; a chain of proxies lists the client's
+ * protocol first. FOUNDUPS_SECURE_COOKIES=1 forces it (a TLS proxy that sends no such header).
+ */
+export function isHttpsRequest(h: Pick<Headers, 'get'>): boolean {
+  if (process.env.FOUNDUPS_SECURE_COOKIES === '1') return true;
+  const forwardedProto = h.get('x-forwarded-proto')?.split(',')[0]?.trim().toLowerCase();
+  if (forwardedProto) return forwardedProto === 'https';
+  return /(?:^|[;,\s])proto=https(?:$|[;,\s])/i.test(h.get('forwarded') ?? '');
+}
+
 export async function requestIsHttps(): Promise<boolean> {
-  const h = await headers();
-  return h.get('x-forwarded-proto') === 'https' || process.env.FOUNDUPS_SECURE_COOKIES === '1';
+  return isHttpsRequest(await headers());
 }

@@ -491,6 +491,45 @@ function optionalBoolean(record: Record<string, unknown>, keys: readonly string[
   );
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * True when `value` is plainly a valid `YYYY-MM-DD[T ]HH:MM:SS[.fraction]` time (what Python's
+ * isoformat() and CURRENT_TIMESTAMP write), checked by character codes: the ingest's hot path meets one
+ * per line. False means "not sure": parseDbTime decides (zones, short forms, odd years, bad dates).
+ */
+export function plainlyValidTime(value: string): boolean {
+  const length = value.length;
+  if (length < 19 || length === 20 || length > 29) return false;
+  const digit = (i: number) => {
+    const code = value.charCodeAt(i) - 48;
+    return code >= 0 && code <= 9 ? code : -1000;
+  };
+  const sep = value.charCodeAt(10);
+  if (
+    value.charCodeAt(4) !== 45 ||
+    value.charCodeAt(7) !== 45 ||
+    (sep !== 84 && sep !== 32) ||
+    value.charCodeAt(13) !== 58 ||
+    value.charCodeAt(16) !== 58
+  )
+    return false;
+  if (length > 19) {
+    if (value.charCodeAt(19) !== 46) return false;
+    for (let i = 20; i < length; i++) if (digit(i) < 0) return false;
+  }
+  const year = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+  const month = digit(5) * 10 + digit(6);
+  const day = digit(8) * 10 + digit(9);
+  const hour = digit(11) * 10 + digit(12);
+  const minute = digit(14) * 10 + digit(15);
+  const second = digit(17) * 10 + digit(18);
+  if (year < 1000 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23) return false;
+  if (minute < 0 || minute > 59 || second < 0 || second > 59) return false;
+  const leap = month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return day <= DAYS_IN_MONTH[month - 1]! + (leap ? 1 : 0);
+}
+
 /**
  * A required time: text any agent format parses (kept exactly as written), or epoch seconds/ms
  * (Python's time.time()), stored as the console's UTC ISO form.
@@ -514,7 +553,7 @@ function requiredTime(record: Record<string, unknown>, keys: readonly string[]):
       'wrong_type',
       `field "${key}" should be a timestamp, got ${typeName(value)} ${preview(value)}`,
     );
-  if (!parseDbTime(value))
+  if (!plainlyValidTime(value) && !parseDbTime(value))
     throw new Reject('wrong_type', `field "${key}" is not a timestamp: ${preview(value)}`);
   return value;
 }

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { type Database, sql } from '@/db/database';
 import { nowIso } from '@/lib/time/format';
+import { refreshRollups } from '@/lib/timeline/rollups';
 import {
   DOMAIN_TABLES,
   DomainEvidence,
@@ -16,9 +17,18 @@ import {
   mapperFor,
   parseRecord,
 } from './domains';
-import { DEFAULT_MAX_LINE_BYTES, type RawLine, contentHash, hashFileRange, readLineBatches } from './reader';
+import {
+  DEFAULT_LINE_HASH,
+  DEFAULT_MAX_LINE_BYTES,
+  type RawLine,
+  contentHash,
+  hashFileRange,
+  lineHasher,
+  readLineBatches,
+} from './reader';
 import { walkRoots } from './walk';
 import {
+  type BatchTimingSummary,
   type BatchWrite,
   type BatchWriter,
   FILES_TABLE,
@@ -38,6 +48,14 @@ import {
 // is detected (size, first 4 KB, last committed line) and reported instead of being ingested twice.
 
 export const DEFAULT_BATCH_LINES = 5000;
+/**
+ * Without --batch, batches adapt so that each write transaction holds the lock for about this long:
+ * on a busy machine a 5,000-line batch can take several hundred milliseconds, and agents wait on
+ * the lock meanwhile. The size shrinks (to MIN_ADAPTIVE_BATCH_LINES at least) or grows back (to
+ * DEFAULT_BATCH_LINES at most) from the last transactions' durations.
+ */
+export const TARGET_BATCH_MS = 100;
+const MIN_ADAPTIVE_BATCH_LINES = 250;
 /** Bytes of a file's start fingerprinted to recognise it on later runs. */
 export const HEAD_BYTES = 4096;
 /** Bytes read from a new file's start to decide its domain. */
@@ -138,6 +156,8 @@ export interface IngestRunReport {
   durationMs: number;
   totals: RunCounters & { changed: number; failed: number; skipped: number };
   files: FileIngestReport[];
+  /** Duration of the batch write transactions (the time the write lock was held per batch). */
+  batchTimings: BatchTimingSummary;
   error: string | null;
 }
 
@@ -163,6 +183,8 @@ interface FileRow {
   head_len: number;
   head_hash: string;
   tail_hash: string | null;
+  /** How this file's ledger entries fingerprint lines (see LINE_HASHES). */
+  line_hash: string;
   committed_offset: number;
   lines_committed: number;
   inserted: number;
@@ -239,7 +261,7 @@ export async function startIngestRun(
   const optionsJson = JSON.stringify({
     paths: options.paths,
     domain: options.domain ?? null,
-    batchLines: options.batchLines ?? DEFAULT_BATCH_LINES,
+    batchLines: options.batchLines ?? 'auto',
     finalize: options.finalize ?? false,
     acceptRewrite: options.acceptRewrite ?? false,
   });
@@ -329,7 +351,9 @@ interface RunContext {
   runId: number;
   writer: BatchWriter;
   options: IngestOptions;
+  /** Lines per batch now; adapted after each commit unless the caller fixed it. */
   batchLines: number;
+  adaptiveBatches: boolean;
   maxLineBytes: number;
   totals: RunCounters;
   startedMs: number;
@@ -378,6 +402,7 @@ export async function runIngest(
     writer: createBatchWriter(db),
     options,
     batchLines: options.batchLines ?? DEFAULT_BATCH_LINES,
+    adaptiveBatches: options.batchLines === undefined,
     maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
     totals: emptyCounters(),
     startedMs: Date.now(),
@@ -454,11 +479,16 @@ export async function runIngest(
     durationMs: Date.now() - ctx.startedMs,
     totals,
     files,
+    batchTimings: ctx.writer.timings.summary(),
     error,
   };
   ctx.currentFile = null;
   await db.run(
     sql`UPDATE ${sql.raw(RUNS_TABLE)} SET status = ${status}, finished_at = ${finishedAt}, heartbeat_at = ${finishedAt}, files = ${totals.files}, lines_read = ${totals.linesRead}, inserted = ${totals.inserted}, already_present = ${totals.alreadyPresent}, rejected = ${totals.rejected}, blank = ${totals.blank}, pending_partial = ${totals.pendingPartial}, bytes_read = ${totals.bytesRead}, progress_json = ${JSON.stringify(progressOf(ctx))}, report_json = ${JSON.stringify(report)}, error = ${error} WHERE id = ${runId}`,
+  );
+  // Fold the committed rows into the timeline rollups (on SQLite inserts fire no rollup work).
+  await refreshRollups(db).catch((e: unknown) =>
+    console.error(`Ingest run ${runId}: refreshing timeline rollups failed: ${(e as Error).message}`),
   );
   if (thrown) throw thrown;
   return report;
@@ -550,6 +580,13 @@ interface Batch {
   /** The batch's last line, whose bytes fingerprint the checkpoint. */
   tailLine: RawLine | null;
   byReason: Partial<Record<RejectCode, number>>;
+}
+
+/** Scales the next batch towards TARGET_BATCH_MS of write transaction, smoothed so one slow commit does not halve it. */
+function adaptBatchSize(ctx: RunContext, lines: number, ms: number): void {
+  const ideal = (lines * TARGET_BATCH_MS) / Math.max(ms, 1);
+  const next = Math.round((ctx.batchLines + ideal) / 2);
+  ctx.batchLines = Math.min(DEFAULT_BATCH_LINES, Math.max(MIN_ADAPTIVE_BATCH_LINES, next));
 }
 
 function newBatch(offset: number): Batch {
@@ -716,8 +753,8 @@ async function createFileRow(
   const now = nowIso();
   // ON CONFLICT: two runs meeting a new file at once create one row; both then read it back.
   await ctx.db.run(
-    sql`INSERT INTO ${sql.raw(FILES_TABLE)} (path, relative_path, generation, domain, target_table, domain_reason, state, size, mtime_ms, dev, inode, head_len, head_hash, last_run_id, created_at, updated_at)
-        VALUES (${target.path}, ${target.relativePath}, ${generation}, ${decision.domain}, ${DOMAIN_TABLES[decision.domain]}, ${decision.reason}, 'active', ${stat.size}, ${Math.trunc(stat.mtimeMs)}, ${String(stat.dev)}, ${String(stat.ino)}, ${headLen}, ${headHash}, ${ctx.runId}, ${now}, ${now})
+    sql`INSERT INTO ${sql.raw(FILES_TABLE)} (path, relative_path, generation, domain, target_table, domain_reason, state, size, mtime_ms, dev, inode, head_len, head_hash, line_hash, last_run_id, created_at, updated_at)
+        VALUES (${target.path}, ${target.relativePath}, ${generation}, ${decision.domain}, ${DOMAIN_TABLES[decision.domain]}, ${decision.reason}, 'active', ${stat.size}, ${Math.trunc(stat.mtimeMs)}, ${String(stat.dev)}, ${String(stat.ino)}, ${headLen}, ${headHash}, ${DEFAULT_LINE_HASH}, ${ctx.runId}, ${now}, ${now})
         ON CONFLICT (path, generation) DO NOTHING`,
   );
   const row = await currentFileRow(ctx.db, target.path);
@@ -797,6 +834,7 @@ async function streamFile(
 ): Promise<void> {
   const table = row.target_table as TargetTable;
   const mapper = mapperFor(table, { relativePath: row.relative_path });
+  const hashLine = lineHasher(row.line_hash);
   let committedOffset = row.committed_offset;
   let batch = newBatch(committedOffset);
   let pendingBytes = 0;
@@ -835,7 +873,9 @@ async function streamFile(
         progressOf({ ...ctx, totals: run, bytesDone: ctx.bytesDone + batch.bytes }),
       ),
     };
+    const started = performance.now();
     const result = await ctx.writer.commit(write);
+    if (ctx.adaptiveBatches && batch.lines > 0) adaptBatchSize(ctx, batch.lines, performance.now() - started);
     if (!result.ok) {
       report.status = 'skipped';
       report.message = `another run moved this file's checkpoint (to byte ${result.committedOffset}) while this one was reading it; this run stopped on the file and wrote nothing twice`;
@@ -909,7 +949,7 @@ async function streamFile(
               values: mapped.values,
               offset: line.offset,
               lineNo: line.lineNo,
-              hash: contentHash(line.buf, line.start, line.end),
+              hash: hashLine(line.buf, line.start, line.end),
             });
           else reject(line, mapped.code, mapped.reason);
         }

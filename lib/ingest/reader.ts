@@ -56,6 +56,46 @@ export function contentHash(buf: Buffer, start = 0, end = buf.length): string {
   return crypto.hash('sha1', buf.subarray(start, end), 'hex').slice(0, 16);
 }
 
+/**
+ * How the ledger fingerprints a line's content (the bytes between BOM and line terminator), as an
+ * integer below 2^53 so it is exact as a JS number, an SQLite INTEGER and a PostgreSQL BIGINT.
+ * - `cyrb53`: a fast non-cryptographic 53-bit hash computed in JS (two 32-bit multiply lanes,
+ *   bryc's cyrb53 over bytes). What new files use: no native call per line.
+ * - `sha1-52`: the first 52 bits of sha1, which is what ledgers written before migration 0007 hold
+ *   (their 16-hex-digit sha1 prefix, converted in place); files ingested then keep it.
+ * A fingerprint to notice a line that changed, not a security measure.
+ */
+export const LINE_HASHES = ['cyrb53', 'sha1-52'] as const;
+export type LineHashKind = (typeof LINE_HASHES)[number];
+export const DEFAULT_LINE_HASH: LineHashKind = 'cyrb53';
+
+export function cyrb53(buf: Uint8Array, start = 0, end = buf.length): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = start; i < end; i++) {
+    const byte = buf[i]!;
+    h1 = Math.imul(h1 ^ byte, 2654435761);
+    h2 = Math.imul(h2 ^ byte, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+export function sha1Prefix52(buf: Buffer, start = 0, end = buf.length): number {
+  return Number.parseInt(crypto.hash('sha1', buf.subarray(start, end), 'hex').slice(0, 13), 16);
+}
+
+export type LineHasher = (buf: Buffer, start: number, end: number) => number;
+
+export function lineHasher(kind: string): LineHasher {
+  if (kind === 'cyrb53') return cyrb53;
+  if (kind === 'sha1-52') return sha1Prefix52;
+  throw new Error(`Unknown line hash "${kind}" (known: ${LINE_HASHES.join(', ')}).`);
+}
+
 function hasBom(buf: Buffer, at: number, end: number): boolean {
   return end - at >= 3 && buf[at] === 0xef && buf[at + 1] === 0xbb && buf[at + 2] === 0xbf;
 }

@@ -1,6 +1,7 @@
 import type { AuditReport } from './audit';
 import type { FileIngestReport, IngestRunReport } from './ingest';
 import { formatBytes } from './progress';
+import type { VerifyIssueKind, VerifyReport } from './verify';
 
 // Plain-text forms of the audit and ingest reports for the CLI (the JSON forms are the reports
 // themselves). The ingest table is the validation report: per file, the lines read and where each went.
@@ -70,6 +71,11 @@ export function formatIngestReport(report: IngestRunReport): string {
       `Rejected lines are quarantined in modules_console_ingest_rejects (run ${report.runId}): ${[...rejectReasons].map(([code, count]) => `${code} ${n(count)}`).join(', ')}.`,
     );
   }
+  if (report.batchTimings?.batches)
+    out.push(
+      '',
+      `${n(report.batchTimings.batches)} batch transactions: p50 ${report.batchTimings.p50Ms} ms, p95 ${report.batchTimings.p95Ms} ms, max ${report.batchTimings.maxMs} ms (the write lock is free between them).`,
+    );
   if (report.error) out.push('', `Error: ${report.error}`);
   return out.join('\n');
 }
@@ -111,5 +117,51 @@ export function formatAuditReport(report: AuditReport): string {
     );
   if (report.errors.length)
     out.push('', 'Unreadable:', ...report.errors.map((error) => `  ${error.path}: ${error.error}`));
+  return out.join('\n');
+}
+
+const VERIFY_LABELS: Record<VerifyIssueKind, string> = {
+  line_missing: 'lines missing from the database',
+  line_changed: 'lines changed since ingest',
+  row_missing: 'rows deleted',
+  row_changed: 'rows changed',
+  extra: 'entries with no such line (extra)',
+};
+
+export function formatVerifyReport(report: VerifyReport): string {
+  const rows = report.files.map((file) => {
+    const problems = Object.values(file.counts).reduce((sum, count) => sum + count, 0);
+    return [
+      file.status,
+      file.relativePath.length > 70 ? `…${file.relativePath.slice(-69)}` : file.relativePath,
+      n(file.linesChecked),
+      n(file.rowsMatched),
+      n(file.rejectsMatched),
+      n(file.blank),
+      n(problems),
+      file.bytesNotYetIngested ? formatBytes(file.bytesNotYetIngested) : '-',
+    ];
+  });
+  const t = report.totals;
+  const out = [
+    table(
+      ['status', 'file', 'lines checked', 'rows ok', 'rejects ok', 'blank', 'problems', 'not yet ingested'],
+      rows,
+      new Set([2, 3, 4, 5, 6, 7]),
+    ),
+    '',
+    `${report.ok ? 'Verified' : 'NOT verified'}: ${n(t.files)} files (${n(t.verified)} ok, ${n(t.mismatched)} mismatched, ${n(t.notIngested)} never ingested, ${n(t.failed)} failed), ${n(t.linesChecked)} lines checked in ${(report.durationMs / 1000).toFixed(1)} s.`,
+  ];
+  const kinds = (Object.keys(VERIFY_LABELS) as VerifyIssueKind[]).filter((kind) => t[kind] > 0);
+  if (kinds.length) out.push(kinds.map((kind) => `${n(t[kind])} ${VERIFY_LABELS[kind]}`).join(', ') + '.');
+  for (const file of report.files) {
+    if (file.message) out.push('', `${file.relativePath}: ${file.message}`);
+    if (file.issues.length) {
+      if (!file.message) out.push('', `${file.relativePath}:`);
+      out.push(...file.issues.map((issue) => `  ${issue.kind}: ${issue.detail}`));
+      const total = Object.values(file.counts).reduce((sum, count) => sum + count, 0);
+      if (total > file.issues.length) out.push(`  … and ${n(total - file.issues.length)} more`);
+    }
+  }
   return out.join('\n');
 }

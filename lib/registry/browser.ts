@@ -298,8 +298,10 @@ export interface ExportStream {
 
 /**
  * The whole view (filters and sort honoured, no row cap) in batches, memory flat: SQLite iterates one
- * statement in a dedicated worker process that only reads ahead when asked; PostgreSQL walks the
- * view with a keyset (the sort value, then ctid) so every batch is an index-friendly range read.
+ * statement in a dedicated worker process that only reads ahead when asked (a sort on an unindexed
+ * column of a multi-GB table never blocks the server's event loop); PostgreSQL reads through a
+ * server-side cursor in one READ ONLY transaction (`db.iterate`), so the export is one consistent
+ * snapshot and rows are produced only as the download takes them.
  */
 export function exportTableRows(
   target: BrowseTarget,
@@ -309,12 +311,13 @@ export function exportTableRows(
 ): ExportStream {
   const columns = relation.columns.map((column) => column.name);
   const sqlite = sqliteTarget(target);
+  const dialect = sqlite ? 'sqlite' : 'postgres';
+  const query = sql`SELECT ${selectList(relation)} FROM ${catalogueIdentifier(relation.name)}${whereClause(dialect, relation, state.filters)}${orderClause(
+    dialect,
+    relation,
+    state.sort,
+  )}`;
   if (sqlite) {
-    const query = sql`SELECT ${selectList(relation)} FROM ${catalogueIdentifier(relation.name)}${whereClause('sqlite', relation, state.filters)}${orderClause(
-      'sqlite',
-      relation,
-      state.sort,
-    )}`;
     const rendered = renderQuery('sqlite', query);
     return {
       columns,
@@ -327,75 +330,23 @@ export function exportTableRows(
   }
   return {
     columns,
-    batches: postgresKeysetBatches((target as { db: Database }).db, relation, state, signal),
+    batches: postgresCursorBatches((target as { db: Database }).db, relation, query, signal),
   };
 }
 
-async function* postgresKeysetBatches(
+async function* postgresCursorBatches(
   db: Database,
   relation: RelationInfo,
-  state: Pick<BrowserState, 'sort' | 'filters'>,
+  query: SQL,
   signal?: AbortSignal,
 ): AsyncGenerator<unknown[][]> {
-  const table = catalogueIdentifier(relation.name);
-  const list = selectList(relation);
-  const toRow = (row: Record<string, unknown>) =>
-    relation.columns.map((column) => exportValue(row[column.name]));
-  if (relation.kind === 'view') {
-    // Views have no ctid: plain pages (a view that changes during the export may shift rows).
-    for (let offset = 0; ; offset += EXPORT_BATCH_ROWS) {
-      if (signal?.aborted) return;
-      const rows = await runPg<Record<string, unknown>>(
-        db,
-        sql`SELECT ${list} FROM ${table}${whereClause('postgres', relation, state.filters)}${orderClause('postgres', { ...relation, primaryKey: [] }, state.sort)} LIMIT ${EXPORT_BATCH_ROWS} OFFSET ${offset}`,
-        120_000,
-      );
-      if (rows.length) yield rows.map(toRow);
-      if (rows.length < EXPORT_BATCH_ROWS) return;
-    }
-  }
-  const sort = state.sort;
-  const sortColumn = sort ? findColumn(relation, sort.column)! : null;
-  const sortIdent = sortColumn ? catalogueIdentifier(sortColumn.name) : null;
-  const sortType = sortColumn ? sql.raw(sortColumn.type) : null;
-  const desc = sort?.dir === 'desc';
-  const dir = sql.raw(desc ? 'DESC' : 'ASC');
-  const order = sortIdent ? sql` ORDER BY ${sortIdent} ${dir}, ctid ${dir}` : sql` ORDER BY ctid`;
-  let last: { key: string | null; ctid: string } | null = null;
-  for (;;) {
-    if (signal?.aborted) return;
-    const extra: SQL[] = [];
-    if (last) {
-      const t = sql`CAST(${last.ctid} AS tid)`;
-      if (!sortIdent || !sortType) extra.push(sql`ctid > ${t}`);
-      else if (!desc) {
-        // ASC puts NULLs last.
-        extra.push(
-          last.key === null
-            ? sql`(${sortIdent} IS NULL AND ctid > ${t})`
-            : sql`(${sortIdent} > CAST(${last.key} AS ${sortType}) OR (${sortIdent} = CAST(${last.key} AS ${sortType}) AND ctid > ${t}) OR ${sortIdent} IS NULL)`,
-        );
-      } else {
-        // DESC puts NULLs first.
-        extra.push(
-          last.key === null
-            ? sql`((${sortIdent} IS NULL AND ctid < ${t}) OR ${sortIdent} IS NOT NULL)`
-            : sql`(${sortIdent} < CAST(${last.key} AS ${sortType}) OR (${sortIdent} = CAST(${last.key} AS ${sortType}) AND ctid < ${t}))`,
-        );
-      }
-    }
-    const keyColumn = sortIdent ? sql`, CAST(${sortIdent} AS TEXT) AS "__fu_key"` : sql``;
-    const rows = await runPg<Record<string, unknown>>(
-      db,
-      sql`SELECT ${list}, CAST(ctid AS TEXT) AS "__fu_ctid"${keyColumn} FROM ${table}${whereClause('postgres', relation, state.filters, extra)}${order} LIMIT ${EXPORT_BATCH_ROWS}`,
-      120_000,
-    );
-    if (rows.length) yield rows.map(toRow);
-    if (rows.length < EXPORT_BATCH_ROWS) return;
-    const tail = rows[rows.length - 1]!;
-    last = {
-      key: tail.__fu_key === null || tail.__fu_key === undefined ? null : String(tail.__fu_key),
-      ctid: String(tail.__fu_ctid),
-    };
-  }
+  const rows = db.iterate<Record<string, unknown>>(query, {
+    batchSize: EXPORT_BATCH_ROWS,
+    readOnly: true,
+    // Bounds each FETCH (a sort that never ends), not the download: a slow client sets the pace.
+    statementTimeoutMs: 120_000,
+    signal,
+  });
+  for await (const batch of rows)
+    yield batch.map((row) => relation.columns.map((column) => exportValue(row[column.name])));
 }

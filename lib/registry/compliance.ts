@@ -6,7 +6,8 @@ import { type ColumnInfo, type RelationInfo, quoteCatalogueName } from './catalo
  * The protocol's rules a table can break, worked out from the catalogue alone (no table scans):
  * - a name outside the three namespaces;
  * - an event-like table (it has a time column and is not one row per actor) without an index on its
- *   time, or without an (actor, time) index — with the CREATE INDEX statement that fixes it;
+ *   time, without an (actor, time) or without a (type, time) index — the three the timeline reads by —
+ *   with the CREATE INDEX statement that fixes it;
  * - no primary key;
  * - JSON columns holding text that is not JSON (from the on-demand check, see json-check.ts).
  */
@@ -23,7 +24,22 @@ export type ComplianceFlag =
       statement: string;
       smallTable?: boolean;
     }
+  | {
+      kind: 'missing-type-time-index';
+      message: string;
+      typeColumn: string;
+      timeColumn: string;
+      statement: string;
+      smallTable?: boolean;
+    }
   | { kind: 'invalid-json'; message: string; column: string; invalid: number; checked: number };
+
+/** The index recommendations (advice rather than an emergency while the table is small). */
+export const INDEX_FLAG_KINDS = [
+  'missing-time-index',
+  'missing-actor-time-index',
+  'missing-type-time-index',
+] as const;
 
 export type ComplianceFlagKind = ComplianceFlag['kind'];
 
@@ -50,10 +66,26 @@ const ACTOR_NAMES: readonly RegExp[] = [
   /^identity$/i,
 ];
 
+/** Columns that say what kind of event a row is, most telling first. */
+const TYPE_NAMES: readonly RegExp[] = [
+  /^event_type$/i,
+  /^(type|kind|action|event|category)$/i,
+  /^(error|message|metric|action|activity)_(type|kind|name)$/i,
+  /^[a-z0-9]+_(type|kind)$/i,
+];
+
 /** A column holding when something happened (by name or declared type), not a state time like updated_at. */
 export function isTimeColumn(column: ColumnInfo): boolean {
   if (STATE_TIME_NAME.test(column.name)) return false;
   return TIME_NAME.test(column.name) || TIME_TYPE.test(column.type);
+}
+
+export function typeColumn(relation: RelationInfo): ColumnInfo | null {
+  for (const pattern of TYPE_NAMES) {
+    const column = relation.columns.find((candidate) => pattern.test(candidate.name));
+    if (column) return column;
+  }
+  return null;
 }
 
 export function actorColumn(relation: RelationInfo): ColumnInfo | null {
@@ -174,6 +206,19 @@ export function complianceFlags(
           timeColumn: timeColumn.name,
           message: `No (${actor.name}, ${timeColumn.name}) index: "what did this ${actor.name} do lately" scans the whole table.`,
           statement: createIndexStatement(relation.name, [actor.name, timeColumn.name]),
+        });
+      }
+    }
+    const type = typeColumn(relation);
+    if (type && type.name !== timeColumn.name && type.name !== actor?.name) {
+      const hasTypeTime = times.some((time) => leadsIndex(relation, [type.name, time.name]));
+      if (!hasTypeTime) {
+        flags.push({
+          kind: 'missing-type-time-index',
+          typeColumn: type.name,
+          timeColumn: timeColumn.name,
+          message: `No (${type.name}, ${timeColumn.name}) index: "recent events of this ${type.name}" scans the whole table.`,
+          statement: createIndexStatement(relation.name, [type.name, timeColumn.name]),
         });
       }
     }

@@ -7,7 +7,13 @@ import {
   databaseSource,
   listRelations,
 } from './catalogue';
-import { type ComplianceFlag, type JsonCheckColumn, complianceFlags, jsonColumns } from './compliance';
+import {
+  INDEX_FLAG_KINDS,
+  type ComplianceFlag,
+  type JsonCheckColumn,
+  complianceFlags,
+  jsonColumns,
+} from './compliance';
 import { CHEAP_COUNT_LIMIT, type RowCount, quickCounts, rowCountOf } from './counts';
 import { declaredJsonColumns } from './declared-json';
 import { type DatabaseHealth, databaseHealth } from './health';
@@ -244,7 +250,7 @@ export async function getRegistry(db: Database): Promise<RegistryData> {
     // An index recommendation for a table that has few rows today is advice, not an emergency.
     const small = rows.kind === 'exact' && rows.value <= SMALL_TABLE_ROWS;
     const flags = complianceFlags(relation, classification.namespace, jsonCheck?.columns ?? []).map((flag) =>
-      small && (flag.kind === 'missing-time-index' || flag.kind === 'missing-actor-time-index')
+      small && (INDEX_FLAG_KINDS as readonly string[]).includes(flag.kind)
         ? { ...flag, smallTable: true }
         : flag,
     );

@@ -170,11 +170,13 @@ export async function exportConsoleQuery(
   db: Database,
   text: string,
   signal?: AbortSignal,
+  options: { timeLimitMs?: number } = {},
 ): Promise<QueryExport> {
   const statement = checkConsoleStatement(db, text);
+  const timeLimitMs = options.timeLimitMs ?? QUERY_EXPORT_TIME_LIMIT_MS;
   if (db.dialect === 'sqlite') {
     let columns: string[] = [];
-    const timeout = AbortSignal.timeout(QUERY_EXPORT_TIME_LIMIT_MS);
+    const timeout = AbortSignal.timeout(timeLimitMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     const stream = getSqlitePool().stream(
       { kind: 'main', file: (db as SqliteDatabase).file },
@@ -182,28 +184,106 @@ export async function exportConsoleQuery(
       {
         signal: combined,
         onColumns: (list) => (columns = list.map((column) => column.name)),
-        firstBatchTimeoutMs: CONSOLE_TIME_LIMIT_MS,
+        firstBatchTimeoutMs: Math.min(CONSOLE_TIME_LIMIT_MS, timeLimitMs),
       },
     );
     // The first batch (or the refusal) arrives before the response starts, so a refused statement is an error status, not a broken file.
+    // The whole-export limit kills the worker; say so rather than "the worker ended unexpectedly".
+    const translate = (error: unknown) =>
+      timeout.aborted && !signal?.aborted
+        ? new ConsoleRefusal(
+            `Stopped after ${timeLimitMs / 1000} s: the export ran past its time limit.`,
+            'TIMEOUT',
+          )
+        : translateSqliteError(error);
     let first: IteratorResult<unknown[][], unknown>;
     try {
       first = await stream.next();
     } catch (error) {
-      throw translateSqliteError(error);
+      throw translate(error);
     }
     async function* batches(): AsyncGenerator<unknown[][]> {
       if (first.done) return;
       yield first.value;
-      for await (const batch of stream) yield batch;
+      try {
+        for await (const batch of stream) yield batch;
+      } catch (error) {
+        throw translate(error);
+      }
     }
     return { columns: () => columns, batches: batches() };
   }
-  const rows = await postgresRows(db, statement, QUERY_EXPORT_ROW_CAP, QUERY_EXPORT_TIME_LIMIT_MS);
-  const names = Object.keys(rows[0] ?? {});
+  return exportPostgresQuery(db, statement, timeLimitMs, signal);
+}
+
+/** Rows per FETCH of a PostgreSQL query export. */
+export const QUERY_EXPORT_BATCH_ROWS = 1_000;
+
+/**
+ * PostgreSQL: the statement runs through a server-side cursor in a READ ONLY transaction
+ * (`db.iterate`), so rows are produced batch by batch as the download proceeds, never held all at
+ * once. Each FETCH is bounded by statement_timeout, the whole export by QUERY_EXPORT_TIME_LIMIT_MS
+ * (past it the download fails rather than ending short), and at most QUERY_EXPORT_ROW_CAP rows go out.
+ */
+async function exportPostgresQuery(
+  db: Database,
+  statement: string,
+  timeLimitMs: number,
+  signal?: AbortSignal,
+): Promise<QueryExport> {
+  const keyword = /^[\s(]*([A-Za-z]+)/.exec(statement)?.[1]?.toUpperCase();
+  const started = performance.now();
+  let names: string[] = [];
+  const toRow = (row: Record<string, unknown>) => names.map((name) => exportValue(row[name]));
+  if (keyword === 'EXPLAIN') {
+    // EXPLAIN cannot be a cursor; its output is a plan, small.
+    const rows = await postgresRows(db, statement, QUERY_EXPORT_ROW_CAP, timeLimitMs);
+    names = Object.keys(rows[0] ?? {});
+    async function* planBatches(): AsyncGenerator<unknown[][]> {
+      if (rows.length) yield rows.map(toRow);
+    }
+    return { columns: () => names, batches: planBatches() };
+  }
+  const iterator = db.iterate<Record<string, unknown>>(sql.raw(statement), {
+    batchSize: QUERY_EXPORT_BATCH_ROWS,
+    readOnly: true,
+    statementTimeoutMs: timeLimitMs,
+    signal,
+  });
+  // The first batch (or the refusal) arrives before the response starts, so a refused statement is an
+  // error status, not a broken file.
+  let first: IteratorResult<Record<string, unknown>[], void>;
+  try {
+    first = await iterator.next();
+  } catch (error) {
+    throw translatePgError(error, timeLimitMs);
+  }
+  names = Object.keys(first.value?.[0] ?? {});
   async function* batches(): AsyncGenerator<unknown[][]> {
-    for (let i = 0; i < rows.length; i += 1000)
-      yield rows.slice(i, i + 1000).map((row) => names.map((name) => exportValue(row[name])));
+    let sent = 0;
+    try {
+      let next = first;
+      while (!next.done) {
+        const room = QUERY_EXPORT_ROW_CAP - sent;
+        const batch = next.value.length > room ? next.value.slice(0, room) : next.value;
+        if (batch.length) yield batch.map(toRow);
+        sent += batch.length;
+        if (sent >= QUERY_EXPORT_ROW_CAP) return;
+        if (performance.now() - started > timeLimitMs)
+          throw new ConsoleRefusal(
+            `Stopped after ${timeLimitMs / 1000} s: the export ran past its time limit.`,
+            'TIMEOUT',
+          );
+        try {
+          next = await iterator.next();
+        } catch (error) {
+          throw translatePgError(error, timeLimitMs);
+        }
+      }
+    } finally {
+      // Closes the cursor's transaction and gives the client back, however the download ended.
+      await iterator.return(undefined);
+    }
   }
   return { columns: () => names, batches: batches() };
 }

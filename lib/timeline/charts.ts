@@ -32,7 +32,8 @@ import {
 // 1 h ≤ 3 days, 1 day beyond) and cover whole buckets, so the first and last may reach past the range.
 //
 // Counting: whole UTC hours come from the rollups when the bucket is an hour or a day, the source's
-// rollups are complete and keep the filtered dimensions; the partial hours at the edges, short ranges,
+// rollups are complete and keep the filtered dimensions (on SQLite readRollups adds the rows not folded
+// yet, so the counts are exact between refreshes); the partial hours at the edges, short ranges,
 // free-text filters and sources without rollups are counted from the rows (index range scans).
 
 export type ChartFilters = TimelineFilters & { from: Date; to: Date };

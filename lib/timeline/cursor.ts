@@ -25,9 +25,10 @@ export class InvalidCursorError extends Error {
 const MAX_CURSOR_LENGTH = 2048;
 
 const positionSchema = z.object({
+  // Any key a row can have: its time passed isoLikeSql (characters 5 and 8 are '-'), digits or not.
   k: z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}/)
+    .regex(/^[^]{4}-[^]{2}-/)
     .max(64),
   s: z.string().min(1).max(140),
   p: z.union([z.string().max(1000), z.number().int().safe()]),

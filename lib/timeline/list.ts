@@ -8,10 +8,9 @@ import {
   detailColumns,
   limitSql,
   lit,
-  planBranches,
   planSources,
   raw,
-  unionAll,
+  timelineStatement,
   withSources,
 } from './branches';
 import { type TimelinePosition, decodeCursor, encodeCursor } from './cursor';
@@ -26,7 +25,7 @@ import {
   timeColumnSql,
   zoneAware,
 } from './sources';
-import { dateToKey, wallKeySql } from './time';
+import { dateToKey, hasZoneOffsetSql, isoLikeSql, wallKeySql, zonedKeySql } from './time';
 
 export type { TimelineFilters } from './branches';
 
@@ -96,11 +95,19 @@ async function probe(
   bounds: Bounds,
   need: number,
 ): Promise<{ count: number; lowest: string | null }> {
-  const branches = plans.flatMap((plan) => planBranches(plan, bounds, { kind: 'probe', limit: need }));
-  if (branches.length === 0) return { count: 0, lowest: null };
-  const row = await db.get<{ n: number; lo: string | null }>(
-    sql`SELECT COUNT(*) AS n, ${raw(wallKeySql('MIN(r)'))} AS lo FROM (SELECT r FROM (${unionAll(branches)}) AS p ORDER BY r DESC LIMIT ${limitSql(need)}) AS top`,
+  const statement = timelineStatement(
+    db.dialect,
+    plans,
+    bounds,
+    { kind: 'probe', limit: need },
+    'probe',
+    (union) => ({
+      text: `SELECT COUNT(*) AS n, ${wallKeySql('MIN(r)')} AS lo FROM (SELECT r FROM (${union.text}) AS p ORDER BY r DESC LIMIT ${need}) AS top`,
+      params: union.params,
+    }),
   );
+  if (!statement) return { count: 0, lowest: null };
+  const row = await db.get<{ n: number; lo: string | null }>(statement);
   return { count: Number(row?.n ?? 0), lowest: row?.lo ?? null };
 }
 
@@ -111,18 +118,25 @@ async function windowRows(
   bounds: Bounds,
   need: number,
 ): Promise<Positioned[]> {
-  const branches = plans.flatMap((plan) =>
-    planBranches(plan, bounds, { kind: 'window', limit: need, details: true }),
+  const statement = timelineStatement(
+    db.dialect,
+    plans,
+    bounds,
+    { kind: 'window', limit: need, details: true },
+    'window',
+    (union) => ({
+      text: `SELECT * FROM (${union.text}) AS w ORDER BY k DESC, src ASC, pk_int DESC, pk_text DESC LIMIT ${need}`,
+      params: union.params,
+    }),
   );
-  if (branches.length === 0) return [];
+  if (!statement) return [];
   const rows = await db.all<
     DetailRow & { pk_int: number | string | null; pk_text: string | null; k: string }
-  >(
-    sql`SELECT * FROM (${unionAll(branches)}) AS w ORDER BY k DESC, src ASC, pk_int DESC, pk_text DESC LIMIT ${limitSql(need)}`,
-  );
+  >(statement);
   return rows.map((row) => {
     const pk = row.pk_int !== null ? Number(row.pk_int) : String(row.pk_text);
-    return { key: row.k, source: row.src, pk, detail: { ...row, pk: String(pk) } };
+    row.pk = String(pk);
+    return { key: row.k, source: row.src, pk, detail: row };
   });
 }
 
@@ -253,9 +267,16 @@ export async function countNewerEvents(
   else bounds.above = dateToKey(since.at);
   return withSources(db, async (resolved) => {
     const plans = planSources(resolved, filters, db.dialect);
-    const branches = plans.flatMap((plan) => planBranches(plan, bounds, { kind: 'count', limit: cap + 1 }));
-    if (branches.length === 0) return { count: 0, capped: false };
-    const row = await db.get<{ n: number }>(sql`SELECT COUNT(*) AS n FROM (${unionAll(branches)}) AS c`);
+    const statement = timelineStatement(
+      db.dialect,
+      plans,
+      bounds,
+      { kind: 'count', limit: cap + 1 },
+      'count',
+      (union) => ({ text: `SELECT COUNT(*) AS n FROM (${union.text}) AS c`, params: union.params }),
+    );
+    if (!statement) return { count: 0, capped: false };
+    const row = await db.get<{ n: number }>(statement);
     const n = Number(row?.n ?? 0);
     return { count: Math.min(n, cap), capped: n > cap };
   });
@@ -303,7 +324,7 @@ export async function getTimelineEvent(
       // A zoned row's key is its UTC key from the side table; every other row's is its wall clock.
       db.get<{ k: string }>(
         zoned
-          ? sql`SELECT COALESCE((SELECT tl_key FROM ${raw(ZONED_ROWS_TABLE)} WHERE tl_source = ${source.id} AND tl_pk = ${pk}), ${wallKey}) AS k FROM ${table} WHERE ${where}`
+          ? sql`SELECT COALESCE((SELECT tl_key FROM ${raw(ZONED_ROWS_TABLE)} WHERE tl_source = ${source.id} AND tl_pk = ${pk}), CASE WHEN ${raw(`${isoLikeSql(timeColumnSql(source))} AND ${hasZoneOffsetSql(timeColumnSql(source))}`)} THEN ${raw(zonedKeySql(db.dialect, timeColumnSql(source)))} ELSE ${wallKey} END) AS k FROM ${table} WHERE ${where}`
           : sql`SELECT ${wallKey} AS k FROM ${table} WHERE ${where}`,
       ),
     ]);

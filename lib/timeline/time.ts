@@ -151,17 +151,21 @@ function floorBound(key: string): Bound | null {
   return { day: match[1]!, minute };
 }
 
-/** The first minute strictly after the minute a key falls in. */
+/**
+ * The first minute strictly after the minute a key falls in. A key whose clock is not 'HH:MM' (the key
+ * of a stored 'D ab:cd') sorts anywhere within its day: then the start of the next day.
+ */
 function nextMinuteBound(key: string): Bound | null {
   const date = keyToDate(key.slice(0, 16));
   if (!date) return null;
+  const wholeDay = key.length > 10 && !/^ \d{2}:\d{2}/.test(key.slice(10, 16));
   const next = new Date(
     Date.UTC(
       date.getUTCFullYear(),
       date.getUTCMonth(),
-      date.getUTCDate(),
-      date.getUTCHours(),
-      date.getUTCMinutes() + 1,
+      date.getUTCDate() + (wholeDay ? 1 : 0),
+      wholeDay ? 0 : date.getUTCHours(),
+      wholeDay ? 0 : date.getUTCMinutes() + 1,
     ),
   );
   if (date.getUTCFullYear() < 1000) next.setUTCFullYear(date.getUTCFullYear());

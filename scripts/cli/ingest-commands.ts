@@ -8,7 +8,8 @@ import { auditJsonl, saveAuditReport } from '@/lib/ingest/audit';
 import { type KnownDomain, DOMAIN_TABLES } from '@/lib/ingest/domains';
 import { IngestUsageError, ingestJsonl } from '@/lib/ingest/ingest';
 import { createProgressReporter } from '@/lib/ingest/progress';
-import { formatAuditReport, formatIngestReport } from '@/lib/ingest/report';
+import { formatAuditReport, formatIngestReport, formatVerifyReport } from '@/lib/ingest/report';
+import { verifyIngested } from '@/lib/ingest/verify';
 import { type ParsedArgs, UsageError, checkOptions, intOption, stringOption } from './args';
 
 // `foundups audit` and `foundups ingest` (the JSONL consolidation). Reports go to stdout (text, or
@@ -19,7 +20,12 @@ export const AUDIT_HELP = `  audit [ROOT…] [--out report.json] [--top N] [--js
                                     writers, risk; stores the report for the Ingest screen (not with --dry-run)`;
 export const INGEST_HELP = `  ingest FILE|ROOT… [--domain D] [--batch N] [--finalize] [--accept-rewrite] [--max-line-bytes N] [--json]
                                     move JSONL lines into their tables: resumable, idempotent, bad lines
-                                    quarantined; --finalize takes an unterminated last line as complete`;
+                                    quarantined; --finalize takes an unterminated last line as complete
+  ingest --verify FILE|ROOT… [--json]
+                                    re-read ingested files and check every committed line against the
+                                    ledger, its row and the rejects: reports lines missing, lines changed
+                                    since ingest, rows changed or deleted, extra entries; exit 0 when all
+                                    match, 1 when anything does not (read-only)`;
 
 function cliActor(): string {
   let user = 'unknown';
@@ -87,7 +93,17 @@ export async function auditCommand(args: ParsedArgs): Promise<number> {
 }
 
 export async function ingestCommand(args: ParsedArgs): Promise<number> {
-  checkOptions(args, ['domain', 'batch', 'finalize', 'accept-rewrite', 'max-line-bytes', 'json', 'root']);
+  checkOptions(args, [
+    'domain',
+    'batch',
+    'finalize',
+    'accept-rewrite',
+    'max-line-bytes',
+    'json',
+    'root',
+    'verify',
+  ]);
+  if (booleanFlag(args, 'verify')) return verifyCommand(args);
   const finalize = booleanFlag(args, 'finalize');
   const acceptRewrite = booleanFlag(args, 'accept-rewrite');
   const json = booleanFlag(args, 'json');
@@ -137,5 +153,25 @@ export async function ingestCommand(args: ParsedArgs): Promise<number> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+async function verifyCommand(args: ParsedArgs): Promise<number> {
+  for (const option of ['domain', 'batch', 'finalize', 'accept-rewrite'])
+    if (args.options.has(option)) throw new UsageError(`--${option} does not apply to --verify.`);
+  const json = booleanFlag(args, 'json');
+  const paths = rootsFrom(args, 'ingest --verify');
+  try {
+    const report = await withDb((db) =>
+      verifyIngested(db, paths, {
+        root: stringOption(args, 'root') ?? process.env.FOUNDUPS_ROOT ?? process.cwd(),
+        maxLineBytes: intOption(args, 'max-line-bytes'),
+      }),
+    );
+    console.log(json ? JSON.stringify(report, null, 2) : formatVerifyReport(report));
+    return report.ok ? 0 : 1;
+  } catch (error) {
+    if (error instanceof IngestUsageError) throw new UsageError(error.message);
+    throw error;
   }
 }

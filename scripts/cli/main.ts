@@ -21,12 +21,22 @@ import { isRole } from '@/lib/auth/roles';
 import { issueSetupToken } from '@/lib/auth/setup-token';
 import { AUDIT_HELP, INGEST_HELP, auditCommand, ingestCommand } from './ingest-commands';
 import { TOKENS_HELP, tokensCommand } from './token-commands';
+import {
+  BackupError,
+  OPERATIONS_HELP,
+  RetentionError,
+  backupCommand,
+  restoreCommand,
+  retentionCommand,
+} from './operations-commands';
+import { MIGRATE_TO_POSTGRES_HELP, migrateToPostgresCommand } from './migrate-to-postgres-command';
 import { type ParsedArgs, UsageError, checkOptions, flag, intOption, parseArgs, stringOption } from './args';
 
 const HELP = `foundups — the FoundUps Console command line
 
 Every command uses the configured database: FOUNDUPS_DB_PATH (SQLite, default data/foundups.db)
-or DATABASE_URL (postgres://…). Options go after the command.
+or DATABASE_URL (postgres://…); with several named databases (FOUNDUPS_DATABASES), the default one
+or FOUNDUPS_DATABASE=NAME. Options go after the command.
 
   demo [--port N]                   demo database + demo root under data/, then serve the console
   serve [--port N] [--rebuild]      build if needed and run the console on 127.0.0.1 (default port 3000)
@@ -273,7 +283,9 @@ export async function main(argv: string[]): Promise<number> {
       case undefined:
       case 'help':
       case '--help':
-        console.log(`${HELP}${TOKENS_HELP}\n${AUDIT_HELP}\n${INGEST_HELP}`);
+        console.log(
+          `${HELP}${TOKENS_HELP}\n${AUDIT_HELP}\n${INGEST_HELP}\n${MIGRATE_TO_POSTGRES_HELP}\n${OPERATIONS_HELP}`,
+        );
         return command === undefined ? 1 : 0;
       case 'migrate': {
         checkOptions(args, []);
@@ -314,6 +326,14 @@ export async function main(argv: string[]): Promise<number> {
         return await auditCommand(args);
       case 'ingest':
         return await ingestCommand(args);
+      case 'migrate-to-postgres':
+        return await migrateToPostgresCommand(args);
+      case 'backup':
+        return await backupCommand(args);
+      case 'restore':
+        return await restoreCommand(args);
+      case 'retention':
+        return await retentionCommand(args);
       case 'serve':
         checkOptions(args, ['port', 'rebuild']);
         return await serveCommand(args);
@@ -334,6 +354,8 @@ export async function main(argv: string[]): Promise<number> {
       error instanceof PasswordPolicyError ||
       error instanceof NamespaceError ||
       error instanceof DatabaseBusyError ||
+      error instanceof BackupError ||
+      error instanceof RetentionError ||
       (error instanceof Error && error.name === 'SeedRefusedError')
     ) {
       console.error(`foundups: ${error.message}`);

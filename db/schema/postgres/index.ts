@@ -8,3 +8,4 @@ export * from './review';
 export * from './timeline';
 export * from './ingest';
 export * from './registry';
+export * from './operations';

@@ -18,6 +18,8 @@ export type IngestRunStatus = (typeof INGEST_RUN_STATUSES)[number];
 /** active: being ingested; changed: rewritten/truncated in place (not ingested until accepted); superseded: an older generation. */
 export const INGEST_FILE_STATES = ['active', 'changed', 'superseded'] as const;
 export type IngestFileState = (typeof INGEST_FILE_STATES)[number];
+/** How a file's ledger fingerprints lines: 'sha1-52' for files ingested before migration 0007. */
+export const INGEST_LINE_HASHES = ['sha1-52', 'cyrb53'] as const;
 
 const identity = () => bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity();
 const list = (values: readonly string[]) => sql.raw(values.map((value) => `'${value}'`).join(', '));
@@ -96,10 +98,16 @@ export const consoleIngestFiles = pgTable(
     }),
     createdAt: text('created_at').notNull(),
     updatedAt: text('updated_at').notNull(),
+    /** Added by 0007 (hence last); files ingested before it keep 'sha1-52'. */
+    lineHash: text('line_hash', { enum: INGEST_LINE_HASHES }).notNull().default('sha1-52'),
   },
   (t) => [
     unique().on(t.path, t.generation),
     check('modules_console_ingest_files_state_check', sql`${t.state} IN (${list(INGEST_FILE_STATES)})`),
+    check(
+      'modules_console_ingest_files_line_hash_check',
+      sql`${t.lineHash} IN (${list(INGEST_LINE_HASHES)})`,
+    ),
   ],
 );
 
@@ -107,13 +115,11 @@ export const consoleIngestFiles = pgTable(
 export const consoleIngestLines = pgTable(
   'modules_console_ingest_lines',
   {
-    fileId: bigint('file_id', { mode: 'number' })
-      .notNull()
-      .references((): AnyPgColumn => consoleIngestFiles.id, { onDelete: 'cascade' }),
+    fileId: bigint('file_id', { mode: 'number' }).notNull(),
     byteOffset: bigint('byte_offset', { mode: 'number' }).notNull(),
     lineNo: bigint('line_no', { mode: 'number' }).notNull(),
-    contentHash: text('content_hash').notNull(),
-    targetTable: text('target_table').notNull(),
+    /** 53-bit fingerprint of the line's content, computed as the file's line_hash says (lib/ingest/reader.ts). */
+    contentHash: bigint('content_hash', { mode: 'number' }).notNull(),
     targetId: bigint('target_id', { mode: 'number' }).notNull(),
     runId: bigint('run_id', { mode: 'number' }).notNull(),
   },

@@ -61,3 +61,13 @@ export type TimelineZonedRow = typeof consoleTimelineZonedRows.$inferSelect;
 export type NewTimelineZonedRow = typeof consoleTimelineZonedRows.$inferInsert;
 export type TimelineSourceRow = typeof consoleTimelineSources.$inferSelect;
 export type NewTimelineSourceRow = typeof consoleTimelineSources.$inferInsert;
+
+/** Migration 0005: unused on PostgreSQL (statement-level triggers need no watermark); kept for schema parity. */
+export const consoleTimelineWatermarks = pgTable('modules_console_timeline_watermarks', {
+  source: text('source').primaryKey(),
+  lastRowid: count('last_rowid').notNull(),
+  foldedRows: count('folded_rows').notNull(),
+  refreshedAt: text('refreshed_at').notNull(),
+});
+
+export type TimelineWatermark = typeof consoleTimelineWatermarks.$inferSelect;

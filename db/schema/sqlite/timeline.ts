@@ -66,3 +66,16 @@ export type TimelineZonedRow = typeof consoleTimelineZonedRows.$inferSelect;
 export type NewTimelineZonedRow = typeof consoleTimelineZonedRows.$inferInsert;
 export type TimelineSourceRow = typeof consoleTimelineSources.$inferSelect;
 export type NewTimelineSourceRow = typeof consoleTimelineSources.$inferInsert;
+
+/**
+ * Per watermarked source (migration 0005): the highest rowid folded into the rollups and how many rows
+ * at or below it there are. refreshRollups moves it; the update/delete triggers keep both in step.
+ */
+export const consoleTimelineWatermarks = sqliteTable('modules_console_timeline_watermarks', {
+  source: text('source').primaryKey(),
+  lastRowid: integer('last_rowid').notNull(),
+  foldedRows: integer('folded_rows').notNull(),
+  refreshedAt: text('refreshed_at').notNull(),
+});
+
+export type TimelineWatermark = typeof consoleTimelineWatermarks.$inferSelect;

@@ -1,13 +1,15 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { TableView } from '@/components/registry/table-view';
+import { Suspense } from 'react';
 import { Badge } from '@/components/registry/badge';
+import { TablePageBody } from '@/components/registry/table-page-body';
+import { TableRowsSkeleton } from '@/components/registry/table-rows-skeleton';
 import { getDb } from '@/db/client';
 import { classifyTable } from '@/db/namespaces';
 import { requireOperator } from '@/lib/auth/current';
 import { parseBrowserSearchParams } from '@/lib/registry/browser-params';
-import { openRelation, readTablePage, stateMatchesRelation } from '@/lib/registry/queries';
+import { openRelation, stateMatchesRelation } from '@/lib/registry/queries';
 
 type Props = {
   params: Promise<{ table: string }>;
@@ -36,10 +38,11 @@ export default async function RegistryTablePage({ params, searchParams }: Props)
   const parsed = parseBrowserSearchParams(await searchParams);
   const db = await getDb();
   const target = { kind: 'main' as const, db };
-  // The name is looked up in the catalogue (a bound parameter), never put into SQL as it came.
+  // The name is looked up in the catalogue (a bound parameter), never put into SQL as it came. This
+  // check runs before any Suspense boundary (the registry's loading.tsx covers only the list), so an
+  // unknown table or column answers with a real 404 status rather than a streamed 200.
   const relation = await openRelation(target, name);
   if (!relation || !parsed.ok || !stateMatchesRelation(relation, parsed.state)) notFound();
-  const page = await readTablePage(target, relation, parsed.state);
   const namespace = classifyTable(relation.name).namespace;
   return (
     <div className="space-y-4">
@@ -53,12 +56,14 @@ export default async function RegistryTablePage({ params, searchParams }: Props)
         <h1 className="font-mono text-2xl font-semibold [overflow-wrap:anywhere]">{relation.name}</h1>
         <Badge tone={namespace === 'unprefixed' ? 'danger' : 'neutral'}>{namespace}</Badge>
       </div>
-      <TableView
-        relation={relation}
-        page={page}
-        state={parsed.state}
-        exportHref={`/api/export/table?table=${encodeURIComponent(relation.name)}`}
-      />
+      <Suspense fallback={<TableRowsSkeleton />}>
+        <TablePageBody
+          target={target}
+          relation={relation}
+          state={parsed.state}
+          exportHref={`/api/export/table?table=${encodeURIComponent(relation.name)}`}
+        />
+      </Suspense>
     </div>
   );
 }

@@ -22,7 +22,15 @@ export default async function ReviewPostPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const operator = await requireOperator('viewer');
-  const [{ postId }, search] = await Promise.all([params, searchParams]);
+  const [{ postId: encodedPostId }, search] = await Promise.all([params, searchParams]);
+  // A page's dynamic segment arrives still percent-encoded (route handlers get it decoded): without
+  // this, an agent's post id with a space, quote or any non-ASCII character could never be opened.
+  let postId: string;
+  try {
+    postId = decodeURIComponent(encodedPostId);
+  } catch {
+    notFound();
+  }
   // The queue's filters and sort ride along, so j/k walk the list the operator came from.
   const query = parseQueueSearchParams(search);
   if (postId.length > 200) notFound();

@@ -1,5 +1,6 @@
 import 'server-only';
 import { DatabaseBusyError } from '@/db/database';
+import { requestDatabaseRefusal } from '@/db/multi-database';
 import { ForbiddenError, UnauthenticatedError, authorize } from '@/lib/auth/current';
 import type { Operator } from '@/lib/auth/operators';
 import { UploadError } from './uploads';
@@ -26,6 +27,9 @@ export function jsonError(
 export async function requireAdmin(): Promise<
   { ok: true; operator: Operator } | { ok: false; response: Response }
 > {
+  // A write from a page rendered for another database than this browser's current one (db/multi-database.ts).
+  const crossing = await requestDatabaseRefusal({ requireClaim: false });
+  if (crossing) return { ok: false, response: jsonError(409, 'database_mismatch', crossing) };
   try {
     return { ok: true, operator: await authorize('admin') };
   } catch (error) {

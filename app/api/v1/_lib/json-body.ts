@@ -1,4 +1,5 @@
 import 'server-only';
+import { requestDatabaseRefusal } from '@/db/multi-database';
 import { apiError } from './responses';
 
 /** Bodies larger than this are refused before they are parsed (posts are ≤ 20,000 characters). */
@@ -16,7 +17,7 @@ function tooLarge(limit: number): Response {
 }
 
 /**
- * Reads a JSON body: 415 unless Content-Type is JSON, 413 when Content-Length or the bytes actually
+ * Reads a JSON body: 409 when the request names another database than the one it resolves to, 415 unless Content-Type is JSON, 413 when Content-Length or the bytes actually
  * received exceed `maxBytes` (a client may lie about, or omit, the length), 400 for text that is not
  * UTF-8 or not JSON. With `optional`, an empty body (any content type) reads as `{}`.
  */
@@ -24,6 +25,10 @@ export async function readJsonBody(
   request: Request,
   options: { maxBytes?: number; optional?: boolean } = {},
 ): Promise<JsonBodyResult> {
+  // A console page's write that names another database than this request's is refused unread
+  // (agents choose their database with the same header, so theirs always match).
+  const crossing = await requestDatabaseRefusal({ requireClaim: false });
+  if (crossing) return { ok: false, response: apiError(409, 'conflict', crossing) };
   const limit = options.maxBytes ?? MAX_BODY_BYTES;
   const declared = request.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > limit) {

@@ -1,5 +1,6 @@
 import 'server-only';
 import { DatabaseBusyError } from '@/db/database';
+import { UnknownDatabaseError } from '@/db/multi-database';
 import type { PostCurrentState, ReviewPost } from '@/lib/review/post-records';
 import type { ApiCurrentState, ApiErrorBody, ApiErrorCode, ApiPost } from '@/lib/review/client';
 import type { ReviewErrorCode } from '@/lib/review/transitions';
@@ -92,6 +93,7 @@ export async function handleApi(body: () => Promise<Response>): Promise<Response
     if (error instanceof DatabaseBusyError) {
       return apiError(503, 'busy', error.message, { headers: { 'Retry-After': '1' } });
     }
+    if (error instanceof UnknownDatabaseError) return apiError(400, 'validation', error.message);
     console.error('api/v1: unexpected error', error);
     return apiError(500, 'internal', 'The server failed to handle this request; nothing was changed by it.');
   }

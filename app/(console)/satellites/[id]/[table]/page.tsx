@@ -1,11 +1,13 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { TableView } from '@/components/registry/table-view';
+import { Suspense } from 'react';
+import { TablePageBody } from '@/components/registry/table-page-body';
+import { TableRowsSkeleton } from '@/components/registry/table-rows-skeleton';
 import { getDb } from '@/db/client';
 import { requireOperator } from '@/lib/auth/current';
 import { parseBrowserSearchParams } from '@/lib/registry/browser-params';
-import { openRelation, readTablePage, stateMatchesRelation } from '@/lib/registry/queries';
+import { openRelation, stateMatchesRelation } from '@/lib/registry/queries';
 import { getSatelliteFile } from '@/lib/satellites/queries';
 
 export const metadata: Metadata = { title: 'Satellite table' };
@@ -29,9 +31,9 @@ export default async function SatelliteTablePage({ params, searchParams }: Props
   } catch {
     notFound();
   }
+  // Checked before any Suspense boundary, so an unknown file, table or column is a real 404.
   const relation = await openRelation(target, name);
   if (!relation || !stateMatchesRelation(relation, parsed.state)) notFound();
-  const page = await readTablePage(target, relation, parsed.state);
   return (
     <div className="space-y-4">
       <nav aria-label="Breadcrumb" className="text-sm text-zinc-500">
@@ -45,13 +47,15 @@ export default async function SatelliteTablePage({ params, searchParams }: Props
         / <span className="font-mono">{relation.name}</span>
       </nav>
       <h1 className="font-mono text-2xl font-semibold [overflow-wrap:anywhere]">{relation.name}</h1>
-      <TableView
-        relation={relation}
-        page={page}
-        state={parsed.state}
-        exportHref={`/api/export/table?satellite=${access.file.fileKey}&table=${encodeURIComponent(relation.name)}`}
-        context={<span className="text-xs">· satellite file, opened read-only</span>}
-      />
+      <Suspense fallback={<TableRowsSkeleton />}>
+        <TablePageBody
+          target={target}
+          relation={relation}
+          state={parsed.state}
+          exportHref={`/api/export/table?satellite=${access.file.fileKey}&table=${encodeURIComponent(relation.name)}`}
+          context={<span className="text-xs">· satellite file, opened read-only</span>}
+        />
+      </Suspense>
     </div>
   );
 }
